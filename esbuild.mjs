@@ -1,0 +1,70 @@
+// Two bundles: the extension host (node, cjs, vscode external) and the webview (browser, iife).
+// client-node is ESM-only; esbuild bundles it into the cjs extension so no loader tricks are needed.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'info',
+};
+
+// Every src/webview/<name>.ts that is not the protocol or a helper module is an entry.
+const webviewEntries = existsSync('src/webview')
+  ? readdirSync('src/webview')
+      .filter((f) => /^[a-zA-Z]+Main\.ts$/.test(f))
+      .map((f) => `src/webview/${f}`)
+  : [];
+
+const contexts = [
+  await esbuild.context({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    mainFields: ['module', 'main'],
+  }),
+];
+if (webviewEntries.length > 0) {
+  contexts.push(
+    await esbuild.context({
+      ...common,
+      entryPoints: webviewEntries,
+      outdir: 'dist/webview',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      loader: { '.css': 'css' },
+    }),
+  );
+}
+// The extension-host test suite is bundled too, so the same files run in code-server and electron.
+if (existsSync('test/suite/index.ts')) {
+  contexts.push(
+    await esbuild.context({
+      ...common,
+      sourcemap: 'inline',
+      entryPoints: ['test/suite/index.ts'],
+      outfile: 'out/suite/index.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      mainFields: ['module', 'main'],
+    }),
+  );
+}
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

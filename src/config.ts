@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+
+// Setting keys in one place; read through ConfigValue so a change reaches its users.
+export const SECTION = 'memoryTriage';
+export const Keys = {
+  kubeconfig: 'kubeconfig',
+  context: 'context',
+  namespace: 'namespace',
+  labelSelector: 'labelSelector',
+  warningThreshold: 'warningThreshold',
+  criticalThreshold: 'criticalThreshold',
+} as const;
+
+export class ConfigValue<T> implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<T>();
+  private readonly listener: vscode.Disposable;
+  private current: T;
+
+  readonly onChange = this.changeEmitter.event;
+
+  readonly key: string;
+  private readonly defaultValue: T;
+
+  constructor(key: string, defaultValue: T) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.current = this.read();
+    this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.${this.key}`)) {
+        this.current = this.read();
+        this.changeEmitter.fire(this.current);
+      }
+    });
+  }
+
+  get value(): T {
+    return this.current;
+  }
+
+  private read(): T {
+    return vscode.workspace.getConfiguration(SECTION).get<T>(this.key, this.defaultValue);
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.changeEmitter.dispose();
+  }
+}
