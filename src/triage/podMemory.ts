@@ -1,0 +1,91 @@
+import type { PodMetric, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { ContainerMemory, PodMemory, Termination, WorkloadRef } from './model.ts';
+import { parseMemory } from './quantity.ts';
+
+// Step 1's model: a V1Pod (spec + status) joined with its metrics.k8s.io entry. Usage is the
+// working set, per container, as `kubectl top pods --containers` reports it.
+export function buildPodMemory(pod: V1Pod, metric: PodMetric | undefined, context: string): PodMemory {
+  const meta = pod.metadata ?? {};
+  const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+  const usage = new Map((metric?.containers ?? []).map((c) => [c.name, parseMemory(c.usage?.memory)]));
+  const containers: ContainerMemory[] = (pod.spec?.containers ?? []).map((c) => {
+    const status = statuses.get(c.name);
+    return {
+      name: c.name,
+      image: c.image ?? status?.image ?? '',
+      workingSetBytes: usage.get(c.name),
+      requestBytes: parseMemory(c.resources?.requests?.['memory']),
+      limitBytes: parseMemory(c.resources?.limits?.['memory']),
+      restartCount: status?.restartCount ?? 0,
+      ready: status?.ready ?? false,
+      state: stateOf(status),
+      lastTermination: terminationOf(status),
+    };
+  });
+  return {
+    ref: { context, namespace: meta.namespace ?? '', name: meta.name ?? '' },
+    uid: meta.uid ?? `${meta.namespace}/${meta.name}`,
+    workload: workloadOf(pod),
+    phase: meta.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Unknown'),
+    node: pod.spec?.nodeName,
+    qosClass: pod.status?.qosClass,
+    labels: meta.labels ?? {},
+    createdAt: toDate(meta.creationTimestamp),
+    containers,
+    metricsAt: metric ? (toDate(metric.timestamp) ?? new Date()) : undefined,
+  };
+}
+
+function stateOf(status: V1ContainerStatus | undefined): ContainerMemory['state'] {
+  const s = status?.state;
+  if (s?.running) return { kind: 'running', since: toDate(s.running.startedAt) };
+  if (s?.terminated) return { kind: 'terminated', reason: s.terminated.reason, since: toDate(s.terminated.finishedAt) };
+  // No status yet (Pending, image pull) reads as waiting, which is what it is.
+  return { kind: 'waiting', reason: s?.waiting?.reason ?? 'Pending' };
+}
+
+// The kubelet keeps one previous termination per container; a container terminated right now
+// (restartPolicy Never, or between restarts) counts too.
+function terminationOf(status: V1ContainerStatus | undefined): Termination | undefined {
+  const t = status?.lastState?.terminated ?? status?.state?.terminated;
+  if (!t) return undefined;
+  return {
+    reason: t.reason ?? 'Unknown',
+    exitCode: t.exitCode,
+    signal: t.signal,
+    startedAt: toDate(t.startedAt),
+    finishedAt: toDate(t.finishedAt),
+  };
+}
+
+// Dates arrive as Date from client-node's deserializer and as strings from raw JSON (fixtures,
+// the metrics API); take both.
+function toDate(value: Date | string | undefined | null): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** The workload that owns a pod: a Deployment through its ReplicaSet, else the controller itself. */
+export function workloadOf(pod: V1Pod): WorkloadRef {
+  const meta = pod.metadata ?? {};
+  const namespace = meta.namespace ?? '';
+  const owner = (meta.ownerReferences ?? []).find((o) => o.controller) ?? meta.ownerReferences?.[0];
+  if (!owner) return { kind: 'Pod', namespace, name: meta.name ?? '' };
+  switch (owner.kind) {
+    case 'ReplicaSet': {
+      // A Deployment names its ReplicaSets "<deployment>-<pod-template-hash>".
+      const hash = meta.labels?.['pod-template-hash'];
+      if (hash && owner.name.endsWith(`-${hash}`)) {
+        return { kind: 'Deployment', namespace, name: owner.name.slice(0, -hash.length - 1) };
+      }
+      return { kind: 'ReplicaSet', namespace, name: owner.name };
+    }
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'Job':
+      return { kind: owner.kind, namespace, name: owner.name };
+    default:
+      return { kind: 'Pod', namespace, name: meta.name ?? '' };
+  }
+}

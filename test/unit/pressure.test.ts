@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { byPressure, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
+import { byName, fixturePods } from './fixtures/load.ts';
+
+test('percent is per container against its own limit', () => {
+  const api = byName(fixturePods(), 'api-7d9f8c6b5-x2k4q');
+  assert.equal(Math.round(containerPercent(api.containers[0]!)! * 10) / 10, 80.5);
+  // the sidecar has no limit: no percent, not a share of the other container's limit
+  assert.equal(containerPercent(api.containers[1]!), undefined);
+  assert.equal(levelOf(api.containers[1]!, RUNBOOK_THRESHOLDS), 'no-limit');
+  assert.equal(Math.round(podPercent(api)!), 80);
+  assert.equal(podLevel(api, RUNBOOK_THRESHOLDS), 'warning');
+});
+
+test('levels follow the thresholds', () => {
+  const pods = fixturePods();
+  assert.equal(podLevel(byName(pods, 'redis-0'), RUNBOOK_THRESHOLDS), 'critical');
+  assert.equal(podLevel(byName(pods, 'api-7d9f8c6b5-mm8rt'), RUNBOOK_THRESHOLDS), 'normal');
+  assert.equal(podLevel(byName(pods, 'api-7d9f8c6b5-mm8rt'), { warning: 20, critical: 30 }), 'warning');
+  assert.equal(podLevel(byName(pods, 'debug-shell'), RUNBOOK_THRESHOLDS), 'no-metrics');
+  assert.equal(podLevel(byName(fixturePods(false), 'redis-0'), RUNBOOK_THRESHOLDS), 'no-metrics');
+});
+
+test('pods sort by pressure, unmeasured last', () => {
+  const sorted = [...fixturePods()].sort(byPressure).map((p) => p.ref.name);
+  assert.deepEqual(sorted, ['redis-0', 'api-7d9f8c6b5-x2k4q', 'api-7d9f8c6b5-mm8rt', 'debug-shell']);
+});
+
+test('groups by workload, most pressed first, bare pods last', () => {
+  const groups = groupByWorkload(fixturePods());
+  assert.deepEqual(
+    groups.map((g) => [g.workload.kind, g.workload.name, g.pods.map((p) => p.ref.name)]),
+    [
+      ['StatefulSet', 'redis', ['redis-0']],
+      ['Deployment', 'api', ['api-7d9f8c6b5-x2k4q', 'api-7d9f8c6b5-mm8rt']],
+      ['Pod', 'debug-shell', ['debug-shell']],
+    ],
+  );
+  assert.equal(Math.round(groups[1]!.percent!), 80);
+});
