@@ -1,0 +1,113 @@
+// PromQL text is built here and only here. Label values come from the cluster (pod names) and from
+// settings, so every one goes through escapeLabelValue: a quote or backslash in a value must not
+// change the query's meaning. Metric and label names are checked, not escaped: PromQL has no
+// quoting for them.
+
+/** Metric names, configurable for clusters that relabel or run older exporters. */
+export interface TrendMetrics {
+  readonly workingSet: string;
+  readonly limit: string;
+  readonly restarts: string;
+  readonly lastTerminatedReason: string;
+}
+
+export const DEFAULT_METRICS: TrendMetrics = {
+  workingSet: 'container_memory_working_set_bytes',
+  limit: 'kube_pod_container_resource_limits',
+  restarts: 'kube_pod_container_status_restarts_total',
+  lastTerminatedReason: 'kube_pod_container_status_last_terminated_reason',
+};
+
+/** Which pods a query covers: named pods, or every pod whose name starts with a workload's name. */
+export type PodScope =
+  | { readonly kind: 'pods'; readonly namespace: string; readonly names: readonly string[] }
+  | { readonly kind: 'prefix'; readonly namespace: string; readonly prefix: string };
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// A query goes in a GET URL (the service proxy needs only `get` that way); bound the pod list.
+export const MAX_PODS_PER_QUERY = 200;
+
+export class InvalidQueryInputError extends Error {
+  override readonly name = 'InvalidQueryInputError';
+}
+
+/** A double-quoted PromQL string literal holding exactly `value`. */
+export function quote(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    switch (ch) {
+      case '\\': out += '\\\\'; break;
+      case '"': out += '\\"'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += '\\t'; break;
+      default: {
+        const code = ch.codePointAt(0)!;
+        // other control characters as \u escapes; PromQL follows Go's string rules
+        out += code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+      }
+    }
+  }
+  return out + '"';
+}
+
+/** `value` as an RE2 pattern that matches only itself. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+export function checkMetricName(name: string): string {
+  if (!METRIC_NAME.test(name)) throw new InvalidQueryInputError(`"${name}" is not a valid Prometheus metric name`);
+  return name;
+}
+
+export function matcher(label: string, op: '=' | '!=' | '=~' | '!~', value: string): string {
+  if (!LABEL_NAME.test(label)) throw new InvalidQueryInputError(`"${label}" is not a valid label name`);
+  return `${label}${op}${quote(value)}`;
+}
+
+/** The namespace and pod matchers of a scope. Prometheus anchors regexes at both ends. */
+export function scopeMatchers(scope: PodScope): string[] {
+  const ns = matcher('namespace', '=', scope.namespace);
+  if (scope.kind === 'prefix') {
+    if (scope.prefix === '') throw new InvalidQueryInputError('a workload prefix must not be empty');
+    return [ns, matcher('pod', '=~', `${escapeRegex(scope.prefix)}-.+`)];
+  }
+  const names = [...new Set(scope.names)];
+  if (names.length === 0) throw new InvalidQueryInputError('no pod given');
+  if (names.length > MAX_PODS_PER_QUERY) {
+    throw new InvalidQueryInputError(`${names.length} pods in one trend; at most ${MAX_PODS_PER_QUERY}`);
+  }
+  if (names.length === 1) return [ns, matcher('pod', '=', names[0]!)];
+  return [ns, matcher('pod', '=~', names.map(escapeRegex).join('|'))];
+}
+
+function selector(metric: string, matchers: readonly string[]): string {
+  return `${checkMetricName(metric)}{${matchers.join(', ')}}`;
+}
+
+// cAdvisor keeps a series for the pause container (container="POD") and a pod-level cgroup
+// (container=""); neither is an application container. `max by` folds duplicates (a restarted
+// container's old cgroup lingers for a few minutes with other id/image labels).
+const BY_CONTAINER = 'by (namespace, pod, container)';
+
+export function workingSetQuery(metrics: TrendMetrics, scope: PodScope): string {
+  const m = [...scopeMatchers(scope), matcher('container', '!=', ''), matcher('container', '!=', 'POD')];
+  return `max ${BY_CONTAINER} (${selector(metrics.workingSet, m)})`;
+}
+
+export function limitQuery(metrics: TrendMetrics, scope: PodScope): string {
+  const m = [...scopeMatchers(scope), matcher('resource', '=', 'memory')];
+  return `max ${BY_CONTAINER} (${selector(metrics.limit, m)})`;
+}
+
+export function restartsQuery(metrics: TrendMetrics, scope: PodScope): string {
+  return `max ${BY_CONTAINER} (${selector(metrics.restarts, scopeMatchers(scope))})`;
+}
+
+/** 1 while a container's last termination was an OOM kill. */
+export function oomKilledQuery(metrics: TrendMetrics, scope: PodScope): string {
+  const m = [...scopeMatchers(scope), matcher('reason', '=', 'OOMKilled')];
+  return `max ${BY_CONTAINER} (${selector(metrics.lastTerminatedReason, m)})`;
+}

@@ -1,0 +1,151 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestOptions } from 'node:https';
+import { Agent } from 'undici';
+import { clip, PrometheusError, ServiceProxyForbiddenError } from './errors.ts';
+import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
+import { DEFAULT_TIMEOUT_MS, joinPath, type PrometheusTransport } from './transport.ts';
+
+/** An in-cluster Prometheus service, as the service proxy names it. */
+export interface ServiceRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: string; // a number or a port name
+  readonly scheme: 'http' | 'https';
+}
+
+/** "monitoring/prometheus-server:9090" or "https:monitoring/prometheus:web". */
+export function parseServiceRef(text: string): ServiceRef | undefined {
+  const m = /^(?:(https?):)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9-]+)$/.exec(text.trim());
+  if (!m) return undefined;
+  return { scheme: m[1] === 'https' ? 'https' : 'http', namespace: m[2]!, name: m[4]!, port: m[6]! };
+}
+
+export function formatServiceRef(s: ServiceRef): string {
+  return `${s.scheme === 'https' ? 'https:' : ''}${s.namespace}/${s.name}:${s.port}`;
+}
+
+/** The API server path prefix that proxies to the service. */
+export function serviceProxyPath(s: ServiceRef): string {
+  const target = `${s.scheme === 'https' ? 'https:' : ''}${s.name}:${s.port}`;
+  return `/api/v1/namespaces/${encodeURIComponent(s.namespace)}/services/${encodeURIComponent(target)}/proxy`;
+}
+
+export interface ServiceProxyOptions {
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+/**
+ * Prometheus through `/api/v1/namespaces/NS/services/NAME:PORT/proxy/...` with the kubeconfig's
+ * own TLS and credentials: nothing to port-forward, and the same RBAC as kubectl.
+ */
+export class ServiceProxyTransport implements PrometheusTransport {
+  readonly where: string;
+  private readonly kc: KubeConfig;
+  private readonly service: ServiceRef;
+  private readonly server: URL;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private agent: Promise<Agent> | undefined;
+
+  constructor(kc: KubeConfig, service: ServiceRef, options: ServiceProxyOptions = {}) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new PrometheusError(`The kubeconfig context "${kc.getCurrentContext()}" has no cluster.`);
+    this.kc = kc;
+    this.service = service;
+    this.server = new URL(cluster.server);
+    this.where = `service ${formatServiceRef(service)} via ${this.server.host} (context ${kc.getCurrentContext()})`;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  async get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
+    // Asked per request: exec and OIDC plugins hand out short-lived tokens and refresh them here.
+    const opts: RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    this.agent ??= Promise.resolve(makeAgent(opts));
+    const url = new URL(this.server.toString());
+    // The server URL may carry a path (Rancher: /k8s/clusters/c-xxxx)
+    url.pathname = joinPath(this.server.pathname, serviceProxyPath(this.service), apiPath);
+    url.search = params.toString();
+    return getText(url, {
+      dispatcher: await this.agent,
+      headers: requestHeaders(opts),
+      signal,
+      timeoutMs: this.timeoutMs,
+      maxBytes: this.maxBytes,
+      where: this.where,
+    });
+  }
+
+  explain(answer: HttpAnswer): Error | undefined {
+    const status = kubeStatus(answer);
+    const { namespace, name } = this.service;
+    if (answer.status === 403 && status) return new ServiceProxyForbiddenError(namespace, name, status.message);
+    if (answer.status === 401) {
+      return new PrometheusError(
+        `The API server rejected the kubeconfig's credentials (HTTP 401) for context "${this.kc.getCurrentContext()}".`,
+        'Log in again (the token may have expired), then retry.',
+      );
+    }
+    if (answer.status === 404 && status) {
+      return new PrometheusError(
+        `The service ${formatServiceRef(this.service)} was not found: ${clip(status.message)}`,
+        'Set "memoryTriage.prometheus.service" to namespace/name:port, or clear it to search again.',
+      );
+    }
+    if (answer.status === 503 && status) {
+      return new PrometheusError(
+        `The API server cannot reach ${formatServiceRef(this.service)}: ${clip(status.message)}`,
+        'Is the Prometheus pod running and ready?',
+      );
+    }
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    const agent = await this.agent;
+    await agent?.close();
+  }
+}
+
+function makeAgent(opts: RequestOptions): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 4,
+    connect: {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      pfx: opts.pfx,
+      passphrase: opts.passphrase,
+      servername: opts.servername ?? undefined,
+      ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
+    },
+  });
+}
+
+function requestHeaders(opts: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) {
+    if (typeof v === 'string') headers[k.toLowerCase()] = v;
+    else if (Array.isArray(v)) headers[k.toLowerCase()] = v.join(', ');
+  }
+  // basic auth users come back as opts.auth ("user:password")
+  if (opts.auth && !headers['authorization']) {
+    headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+  }
+  return headers;
+}
+
+/** The API server's own error body (kind: Status), when that is what came back. */
+function kubeStatus(answer: HttpAnswer): { message: string; reason: string } | undefined {
+  if (!answer.contentType.includes('json')) return undefined;
+  try {
+    const body = JSON.parse(answer.body) as { kind?: unknown; message?: unknown; reason?: unknown };
+    if (body.kind !== 'Status') return undefined;
+    return { message: typeof body.message === 'string' ? body.message : '', reason: typeof body.reason === 'string' ? body.reason : '' };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+import { Agent } from 'undici';
+import { PrometheusAuthError, PrometheusError } from './errors.ts';
+import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
+import { DEFAULT_TIMEOUT_MS, joinPath, type PrometheusTransport } from './transport.ts';
+
+export type PrometheusAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'bearer'; readonly token: string }
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string };
+
+export interface UrlTransportOptions {
+  /** e.g. http://prometheus:9090, https://thanos.example.com, https://grafana/api/datasources/proxy/uid/x */
+  readonly url: string;
+  /** Put before /api/v1/...: Mimir's /prometheus, VictoriaMetrics cluster's /select/0/prometheus. */
+  readonly pathPrefix?: string;
+  readonly auth?: PrometheusAuth;
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+/** A Prometheus-compatible HTTP API reached directly, with optional bearer or basic auth. */
+export class UrlTransport implements PrometheusTransport {
+  readonly where: string;
+  private readonly base: URL;
+  private readonly headers: Record<string, string>;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+
+  constructor(options: UrlTransportOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.url);
+    } catch {
+      throw new PrometheusError(`"${options.url}" is not a URL.`, 'Set "memoryTriage.prometheus.url" to e.g. http://prometheus.example:9090');
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new PrometheusError(`"${base.protocol}" URLs are not supported; use http or https.`);
+    }
+    let auth = options.auth ?? { kind: 'none' };
+    // user:password@ in the URL becomes basic auth, and leaves the URL so it is never shown
+    if (auth.kind === 'none' && base.username) {
+      auth = { kind: 'basic', username: decodeURIComponent(base.username), password: decodeURIComponent(base.password) };
+    }
+    base.username = '';
+    base.password = '';
+    base.pathname = joinPath(base.pathname, options.pathPrefix ?? '');
+    base.search = '';
+    base.hash = '';
+    this.base = base;
+    this.where = base.toString().replace(/\/$/, '');
+    this.headers = authHeaders(auth);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+  }
+
+  get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
+    const url = new URL(this.base.toString());
+    url.pathname = joinPath(this.base.pathname, apiPath);
+    url.search = params.toString();
+    return getText(url, {
+      dispatcher: this.agent,
+      headers: this.headers,
+      signal,
+      timeoutMs: this.timeoutMs,
+      maxBytes: this.maxBytes,
+      where: this.where,
+    });
+  }
+
+  explain(answer: HttpAnswer): Error | undefined {
+    if (answer.status === 401 || answer.status === 403) return new PrometheusAuthError(answer.status, this.where);
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function authHeaders(auth: PrometheusAuth): Record<string, string> {
+  switch (auth.kind) {
+    case 'bearer':
+      return { authorization: `Bearer ${auth.token}` };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    default:
+      return {};
+  }
+}

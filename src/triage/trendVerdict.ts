@@ -1,0 +1,144 @@
+import type { MemoryTrend, Sample, SeriesOf, TrendEvent } from './model.ts';
+import { fitLine, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
+import { formatBytes, formatRate } from './trendFormat.ts';
+
+export type TrendVerdictKind = 'steady' | 'growing' | 'sawtooth' | 'at-limit' | 'no-data';
+
+/** One row of the trend table: a container's growth, projection and verdict. */
+export interface ContainerTrend {
+  readonly pod: string;
+  readonly container: string;
+  readonly latestBytes?: number;
+  readonly limitBytes?: number;
+  readonly slopeMiBPerMinute?: number;
+  readonly r2?: number;
+  /** The samples the fit used (since the last restart, when there was one). */
+  readonly fitFromSeconds?: number;
+  readonly secondsToLimit?: number;
+  readonly restarts: number;
+  readonly oomKills: number;
+  readonly verdict: TrendVerdictKind;
+  readonly verdictText: string;
+}
+
+export interface VerdictOptions {
+  /** percent of the limit: the runbook's 80 */
+  readonly warningPercent: number;
+  /** percent of the limit from which a container is "at limit" */
+  readonly criticalPercent: number;
+}
+
+// A fall of a fifth between two samples is a reset (GC, cache eviction, restart), not noise.
+const DROP_FRACTION = 0.2;
+// Fewer points than this make a slope that means nothing.
+const MIN_FIT_SAMPLES = 5;
+// A line must explain this much of the variance before we call it growth.
+const MIN_R2 = 0.6;
+// ...and grow by at least this much over its span (absolute, and relative to the limit).
+const MIN_GROWTH_BYTES = 2 * MIB;
+const MIN_GROWTH_OF_LIMIT = 0.02;
+
+export function summarizeTrend(trend: MemoryTrend, options: VerdictOptions): ContainerTrend[] {
+  return trend.workingSet.map((series) => {
+    const limit = lastValue(trend.limits.find((l) => l.pod === series.pod && l.container === series.container));
+    const events = trend.events.filter((e) => e.pod === series.pod && e.container === series.container);
+    return summarizeContainer(series, limit, events, trend.stepSeconds, options);
+  });
+}
+
+export function summarizeContainer(
+  series: SeriesOf,
+  limit: number | undefined,
+  events: readonly TrendEvent[],
+  stepSeconds: number,
+  options: VerdictOptions,
+): ContainerTrend {
+  const base = {
+    pod: series.pod,
+    container: series.container,
+    limitBytes: limit,
+    restarts: events.length,
+    oomKills: events.filter((e) => e.kind === 'OOMKilled').length,
+  };
+  const samples = series.samples;
+  if (samples.length < 2) return { ...base, verdict: 'no-data', verdictText: 'not enough samples in this window' };
+  const latest = samples[samples.length - 1]![1];
+
+  const cuts = resetPoints(samples, stepSeconds);
+  const restartCuts = cuts.filter((i) => nearEvent(samples[i]![0], events, stepSeconds));
+  const churnCuts = cuts.length - restartCuts.length;
+
+  // Growth is judged after the last reset: a leak restarted by an OOM kill climbs again from low.
+  // If the last piece is too short, the piece before it tells the rate just as well.
+  const pieces = split(samples, cuts);
+  const piece = [...pieces].reverse().find((p) => p.length >= MIN_FIT_SAMPLES);
+  const pieceFit = piece ? fitLine(piece) : undefined;
+  // A GC sawtooth ramps up between drops; only a rising floor over the whole window is a leak.
+  const fit = churnCuts >= 2 ? fitLine(samples) : pieceFit;
+  const growing = fit !== undefined && isGrowth(fit, limit, churnCuts >= 2 ? MIN_R2 / 2 : MIN_R2);
+
+  const figures = {
+    ...base,
+    latestBytes: latest,
+    slopeMiBPerMinute: fit ? slopeMiBPerMinute(fit) : undefined,
+    r2: fit?.r2,
+    fitFromSeconds: fit?.fromSeconds,
+    secondsToLimit: limit !== undefined && fit && growing ? secondsToLimit(latest, fit.slope, limit) : undefined,
+  };
+
+  if (limit !== undefined && latest >= (limit * options.criticalPercent) / 100) {
+    return { ...figures, secondsToLimit: secondsToLimit(latest, fit?.slope ?? 0, limit), verdict: 'at-limit', verdictText: `at limit: ${percent(latest, limit)} of ${formatBytes(limit)}` };
+  }
+  if (growing) {
+    const why = [formatRate(slopeMiBPerMinute(fit))];
+    if (base.oomKills > 0) why.push(`OOMKilled ${base.oomKills}× in this window`);
+    else if (churnCuts >= 2) why.push('rising under a GC sawtooth');
+    return { ...figures, verdict: 'growing', verdictText: `growing: leak suspected (${why.join(', ')})` };
+  }
+  if (churnCuts >= 2) {
+    return { ...figures, verdict: 'sawtooth', verdictText: `sawtooth: GC or cache churn (${churnCuts} drops without a restart)` };
+  }
+  const note = base.oomKills > 0 ? ` since the last restart (OOMKilled ${base.oomKills}× in this window)` : '';
+  const warn = limit !== undefined && latest >= (limit * options.warningPercent) / 100 ? `, above ${options.warningPercent}% of the limit` : '';
+  return { ...figures, verdict: 'steady', verdictText: `steady${note}${warn}` };
+}
+
+function isGrowth(fit: LinearFit, limit: number | undefined, minR2: number): boolean {
+  if (!(fit.slope > 0) || fit.r2 < minR2) return false;
+  const grown = fit.slope * (fit.toSeconds - fit.fromSeconds);
+  return grown >= MIN_GROWTH_BYTES && (limit === undefined || grown >= limit * MIN_GROWTH_OF_LIMIT);
+}
+
+/** Indexes where a new piece starts: a sharp fall, or a gap of several steps (the container was gone). */
+export function resetPoints(samples: readonly Sample[], stepSeconds: number): number[] {
+  const cuts: number[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const [t, v] = samples[i]!;
+    const [tp, vp] = samples[i - 1]!;
+    if (v < vp * (1 - DROP_FRACTION) || t - tp > 3 * stepSeconds) cuts.push(i);
+  }
+  return cuts;
+}
+
+function split(samples: readonly Sample[], cuts: readonly number[]): Sample[][] {
+  const pieces: Sample[][] = [];
+  let from = 0;
+  for (const c of [...cuts, samples.length]) {
+    pieces.push(samples.slice(from, c));
+    from = c;
+  }
+  return pieces;
+}
+
+function nearEvent(t: number, events: readonly TrendEvent[], stepSeconds: number): boolean {
+  return events.some((e) => Math.abs(e.atSeconds - t) <= 2 * stepSeconds);
+}
+
+function lastValue(series: SeriesOf | undefined): number | undefined {
+  const last = series?.samples[series.samples.length - 1];
+  return last && last[1] > 0 ? last[1] : undefined;
+}
+
+function percent(value: number, limit: number): string {
+  return `${Math.round((value / limit) * 100)}%`;
+}

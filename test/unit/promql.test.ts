@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DEFAULT_METRICS, escapeRegex, InvalidQueryInputError, limitQuery, oomKilledQuery, quote, scopeMatchers,
+  workingSetQuery,
+} from '../../src/prometheus/promql.ts';
+
+test('quote escapes backslash, quote and control characters', () => {
+  assert.equal(quote('api'), '"api"');
+  assert.equal(quote('a"b'), '"a\\"b"');
+  assert.equal(quote('a\\b'), '"a\\\\b"');
+  assert.equal(quote('a\nb\tc'), '"a\\nb\\tc"');
+  assert.equal(quote('\u0001'), '"\\u0001"');
+  // an injection attempt stays inside the string
+  assert.equal(quote('x"} or vector(1) #'), '"x\\"} or vector(1) #"');
+});
+
+test('escapeRegex makes dots and other metacharacters literal', () => {
+  assert.equal(escapeRegex('api-7d9f.x'), 'api-7d9f\\.x');
+  assert.equal(escapeRegex('a|b(c)*+?[]{}^$\\'), 'a\\|b\\(c\\)\\*\\+\\?\\[\\]\\{\\}\\^\\$\\\\');
+});
+
+test('one pod is an equality matcher, several a regex alternation', () => {
+  assert.deepEqual(scopeMatchers({ kind: 'pods', namespace: 'prod', names: ['api-1'] }), ['namespace="prod"', 'pod="api-1"']);
+  assert.deepEqual(scopeMatchers({ kind: 'pods', namespace: 'prod', names: ['api.1', 'api-2', 'api.1'] }), [
+    'namespace="prod"',
+    'pod=~"api\\\\.1|api-2"',
+  ]);
+});
+
+test('a workload prefix matches its pods and only them', () => {
+  const [, pod] = scopeMatchers({ kind: 'prefix', namespace: 'default', prefix: 'api' });
+  assert.equal(pod, 'pod=~"api-.+"');
+  const re = new RegExp(`^${'api-.+'}$`);
+  assert.ok(re.test('api-7d9f8c-x2k4p'));
+  assert.ok(!re.test('apiserver-1'));
+});
+
+test('working set query drops the pause and pod-level cgroups', () => {
+  const q = workingSetQuery(DEFAULT_METRICS, { kind: 'pods', namespace: 'default', names: ['api-1'] });
+  assert.equal(
+    q,
+    'max by (namespace, pod, container) (container_memory_working_set_bytes{namespace="default", pod="api-1", container!="", container!="POD"})',
+  );
+});
+
+test('limit and OOM queries carry their fixed matchers', () => {
+  const scope = { kind: 'pods', namespace: 'default', names: ['api-1'] } as const;
+  assert.match(limitQuery(DEFAULT_METRICS, scope), /kube_pod_container_resource_limits\{.*resource="memory"\}/);
+  assert.match(oomKilledQuery(DEFAULT_METRICS, scope), /reason="OOMKilled"/);
+});
+
+test('bad metric names and empty scopes are refused, not sent', () => {
+  const scope = { kind: 'pods', namespace: 'default', names: ['a'] } as const;
+  assert.throws(() => workingSetQuery({ ...DEFAULT_METRICS, workingSet: 'up} or vector(1)' }, scope), InvalidQueryInputError);
+  assert.throws(() => scopeMatchers({ kind: 'pods', namespace: 'x', names: [] }), InvalidQueryInputError);
+  assert.throws(() => scopeMatchers({ kind: 'prefix', namespace: 'x', prefix: '' }), InvalidQueryInputError);
+  const many = Array.from({ length: 201 }, (_, i) => `p${i}`);
+  assert.throws(() => scopeMatchers({ kind: 'pods', namespace: 'x', names: many }), /at most 200/);
+});
