@@ -1,0 +1,52 @@
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+
+/** Thrown for a non-2xx answer; `statusCode` and `body` are what classify() reads. */
+export class HttpStatusError extends Error {
+  readonly statusCode: number;
+  readonly body: unknown;
+  constructor(statusCode: number, body: unknown, path: string) {
+    const message = (body as { message?: string } | undefined)?.message;
+    super(`${statusCode} from ${path}${message ? `: ${message}` : ''}`);
+    this.statusCode = statusCode;
+    this.body = body;
+  }
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  /** Nothing may hang: every request gives up after this long. */
+  readonly timeoutMs?: number;
+  /** Called once per HTTP request, so callers (and the benchmark) can count them. */
+  readonly onRequest?: (path: string) => void;
+}
+
+// A GET through the KubeConfig's own authentication (client certs, tokens, exec and OIDC
+// plugins, proxy and CA settings all live in applySecurityAuthentication), the way client-node's
+// Metrics class does it, but with a timeout, an abort signal and query parameters.
+export async function getJson<T>(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, options: RequestOptions = {}): Promise<T> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('The kubeconfig context names no cluster.');
+  const url = new URL(cluster.server.replace(/\/$/, '') + path);
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  }
+  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+  await kc.applySecurityAuthentication(ctx);
+  const signals = [AbortSignal.timeout(options.timeoutMs ?? 20_000)];
+  if (options.signal) signals.push(options.signal);
+  options.onRequest?.(path);
+  const headers = ctx.getHeaders();
+  headers['Accept'] = 'application/json';
+  const response = await fetch(url, { method: 'GET', headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.any(signals) });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (a proxy's HTML page, a plain 404): keep the text for the log
+  }
+  if (response.status < 200 || response.status >= 300) throw new HttpStatusError(response.status, body, path);
+  if (typeof body !== 'object' || body === null) throw new Error(`${path} answered with something that is not JSON`);
+  return body as T;
+}

@@ -1,0 +1,171 @@
+import type { PodMetric } from '@kubernetes/client-node';
+import type { Logger } from '../logger.ts';
+import type { PodMemory } from '../triage/model.ts';
+import { OomHistory } from '../triage/oomHistory.ts';
+import { buildPodMemory } from '../triage/podMemory.ts';
+import { ClusterError, classify } from './clusterError.ts';
+import { listPodMetrics, namespaceExists } from './podList.ts';
+import { PodWatcher } from './podWatcher.ts';
+import type { ClusterSession } from './session.ts';
+
+/** What the view draws: the pods of the scope and what is wrong, if anything. */
+export interface PodSnapshot {
+  readonly session: ClusterSession;
+  readonly pods: readonly PodMemory[];
+  /** True once the first list has landed. */
+  readonly listed: boolean;
+  /** Listing/watching pods failed (or the namespace is missing); pods may be stale. */
+  readonly podsError?: ClusterError;
+  /** Metrics failed; pods are shown without usage. */
+  readonly metricsError?: ClusterError;
+  readonly oomCounts: ReadonlyMap<string, number>;
+}
+
+export interface MonitorOptions {
+  readonly metricsIntervalMs: number;
+  readonly log: Logger;
+  /** Coalesces bursts of watch events into one redraw. */
+  readonly debounceMs?: number;
+}
+
+// Step 1, live: pods through the watcher (no re-list per change), metrics polled on an interval
+// with one request per poll. start() and stop() follow the view's visibility.
+export class PodMonitor {
+  readonly session: ClusterSession;
+  private readonly watcher: PodWatcher;
+  private readonly history = new OomHistory();
+  private readonly listeners = new Set<(s: PodSnapshot) => void>();
+  private metrics = new Map<string, PodMetric>();
+  private podsError: ClusterError | undefined;
+  private metricsError: ClusterError | undefined;
+  private listed = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private emitTimer: NodeJS.Timeout | undefined;
+  private metricsInFlight: Promise<void> | undefined;
+  private last: PodSnapshot;
+  private readonly options: MonitorOptions;
+  metricsRequests = 0;
+
+  constructor(session: ClusterSession, options: MonitorOptions) {
+    this.session = session;
+    this.options = options;
+    this.watcher = new PodWatcher(session, {
+      onChange: () => this.scheduleEmit(),
+      onListed: () => void this.onListed(),
+      onError: (e) => {
+        this.podsError = e;
+        this.emitNow();
+      },
+    }, options.log);
+    this.last = this.build();
+  }
+
+  get snapshot(): PodSnapshot {
+    return this.last;
+  }
+
+  get requestCounts(): { list: number; watch: number; metrics: number } {
+    return { list: this.watcher.listRequests, watch: this.watcher.watchRequests, metrics: this.metricsRequests };
+  }
+
+  onSnapshot(listener: (s: PodSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get isRunning(): boolean {
+    return this.watcher.isRunning;
+  }
+
+  start(): void {
+    if (this.watcher.isRunning) return;
+    this.watcher.start();
+    void this.pollMetrics();
+  }
+
+  stop(): void {
+    this.watcher.stop();
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.emitTimer);
+    this.pollTimer = this.emitTimer = undefined;
+  }
+
+  /** Re-list pods and read metrics now; resolves when both answered (or failed). */
+  async refresh(): Promise<PodSnapshot> {
+    this.podsError = undefined;
+    const listed = this.nextListing();
+    this.listed = false;
+    this.watcher.start();
+    await Promise.all([listed, this.pollMetrics()]);
+    return this.last;
+  }
+
+  /** Resolves at the next successful list or pod error. */
+  nextListing(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onSnapshot((s) => {
+        if (s.listed || s.podsError) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  private async onListed(): Promise<void> {
+    this.podsError = undefined;
+    // A list in a namespace that does not exist is just empty; ask once so we can say why.
+    if (this.watcher.pods.length === 0 && this.session.namespace && (await namespaceExists(this.session)) === false) {
+      this.podsError = new ClusterError('namespace-missing', `Namespace "${this.session.namespace}" does not exist in ${this.session.contextName}.`, 'Pick another namespace (Memory Triage: Select Namespace).', 404);
+    }
+    this.listed = true;
+    this.emitNow();
+  }
+
+  // One request for the whole scope; overlapping polls share the one in flight.
+  pollMetrics(): Promise<void> {
+    if (this.metricsInFlight) return this.metricsInFlight;
+    clearTimeout(this.pollTimer);
+    this.metricsInFlight = (async () => {
+      try {
+        const list = await listPodMetrics(this.session, { timeoutMs: 15_000, onRequest: () => this.metricsRequests++ });
+        this.metrics = new Map(list.items.map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m]));
+        this.metricsError = undefined;
+      } catch (err) {
+        const error = classify(err, { verb: 'list', resource: 'pods.metrics.k8s.io', namespace: this.session.namespace });
+        if (this.metricsError?.message !== error.message) this.options.log.warn(`metrics of ${this.session.describe()}: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
+        this.metricsError = error;
+        this.metrics = new Map();
+      } finally {
+        this.metricsInFlight = undefined;
+        if (this.watcher.isRunning) this.pollTimer = setTimeout(() => void this.pollMetrics(), this.options.metricsIntervalMs);
+      }
+      this.emitNow();
+    })();
+    return this.metricsInFlight;
+  }
+
+  private scheduleEmit(): void {
+    if (this.emitTimer) return;
+    this.emitTimer = setTimeout(() => this.emitNow(), this.options.debounceMs ?? 200);
+  }
+
+  private emitNow(): void {
+    clearTimeout(this.emitTimer);
+    this.emitTimer = undefined;
+    this.last = this.build();
+    for (const listener of [...this.listeners]) listener(this.last);
+  }
+
+  private build(): PodSnapshot {
+    const context = this.session.contextName;
+    const pods = this.watcher.pods.map((p) => buildPodMemory(p, this.metrics.get(`${p.metadata?.namespace}/${p.metadata?.name}`), context));
+    const oomCounts = new Map<string, number>();
+    for (const pod of pods) {
+      this.history.observe(pod);
+      const n = this.history.count(pod);
+      if (n > 0) oomCounts.set(pod.uid, n);
+    }
+    return { session: this.session, pods, listed: this.listed, podsError: this.podsError, metricsError: this.metricsError, oomCounts };
+  }
+}

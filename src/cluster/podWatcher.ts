@@ -1,0 +1,116 @@
+import { ListWatch, Watch, type V1Pod } from '@kubernetes/client-node';
+import type { Logger } from '../logger.ts';
+import { classify, type ClusterError } from './clusterError.ts';
+import { listPods, podsPath } from './podList.ts';
+import type { ClusterSession } from './session.ts';
+
+export interface PodWatcherEvents {
+  /** The set of pods changed (a list landed, or a watch event arrived). */
+  onChange(): void;
+  /** Listing or watching failed; the watcher retries on its own with a growing delay. */
+  onError(error: ClusterError): void;
+  /** A list succeeded (the first one, or a re-list after an error or a 410). */
+  onListed(): void;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+// client-node's ListWatch does the informer part: list, then watch from the list's
+// resourceVersion, resume from the last seen version when the server closes the stream, and
+// re-list on 410 Gone. It stops on any other error, so this class restarts it with a back-off,
+// and it ignores the abort error ListWatch reports when we stop it ourselves.
+export class PodWatcher {
+  private informer: ListWatch<V1Pod> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = 1000;
+  private running = false;
+  private generation = 0;
+  private listed = false;
+  private previous: readonly V1Pod[] = [];
+  listRequests = 0;
+  watchRequests = 0;
+
+  private readonly session: ClusterSession;
+  private readonly events: PodWatcherEvents;
+  private readonly log: Logger;
+
+  constructor(session: ClusterSession, events: PodWatcherEvents, log: Logger) {
+    this.session = session;
+    this.events = events;
+    this.log = log;
+  }
+
+  /** The cached pods; after a restart, the previous ones until the new list lands. */
+  get pods(): readonly V1Pod[] {
+    return this.listed ? (this.informer?.list() ?? []) : this.previous;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  // Every start lists afresh: after the view was hidden for a while the resourceVersion would
+  // mostly be too old anyway (410). Disconnects while running resume from the last version.
+  start(): void {
+    const previous = this.pods;
+    this.stopInformer();
+    this.previous = previous;
+    this.listed = false;
+    this.running = true;
+    const generation = ++this.generation;
+    this.informer = this.createInformer(generation);
+    void this.informer.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.generation++;
+    this.stopInformer();
+  }
+
+  private stopInformer(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    void this.informer?.stop();
+  }
+
+  // Callbacks carry the generation they were made for, so a stopped informer's late events
+  // (the abort error it reports when stopped, above all) never reach the view.
+  private createInformer(generation: number): ListWatch<V1Pod> {
+    const session = this.session;
+    const listFn = async () => {
+      const list = await listPods(session, { onRequest: () => this.listRequests++ });
+      this.retryMs = 1000;
+      // ListWatch fills its cache after this returns; tell the listener once it has.
+      setImmediate(() => {
+        if (!this.current(generation)) return;
+        this.listed = true;
+        this.previous = [];
+        this.events.onListed();
+      });
+      return list;
+    };
+    const informer = new ListWatch<V1Pod>(podsPath(session.namespace), new Watch(session.kubeConfig), listFn, false, session.labelSelector || undefined);
+    informer.on('change', () => this.current(generation) && this.listed && this.events.onChange());
+    informer.on('error', (err: unknown) => this.current(generation) && this.failed(err, generation));
+    informer.on('connect', () => {
+      if (this.current(generation)) this.watchRequests++;
+    });
+    return informer;
+  }
+
+  private current(generation: number): boolean {
+    return this.running && generation === this.generation;
+  }
+
+  private failed(err: unknown, generation: number): void {
+    const error = classify(err, { verb: 'watch', resource: 'pods', namespace: this.session.namespace, server: this.session.server });
+    this.log.warn(`pods of ${this.session.describe()}: ${error.message}${error.detail ? ` (${error.detail})` : ''}; retrying in ${this.retryMs / 1000}s`);
+    this.events.onError(error);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.current(generation)) void this.informer?.start();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+}
