@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { RequestOptions } from 'node:https';
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import { clip, PrometheusError, ServiceProxyForbiddenError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
@@ -46,7 +45,8 @@ export class ServiceProxyTransport implements PrometheusTransport {
   private readonly server: URL;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
-  private agent: Promise<Agent> | undefined;
+  // only used when the kubeconfig asks for no TLS settings at all (plain http API server)
+  private readonly fallbackAgent = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
 
   constructor(kc: KubeConfig, service: ServiceRef, options: ServiceProxyOptions = {}) {
     const cluster = kc.getCurrentCluster();
@@ -60,17 +60,17 @@ export class ServiceProxyTransport implements PrometheusTransport {
   }
 
   async get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
-    // Asked per request: exec and OIDC plugins hand out short-lived tokens and refresh them here.
-    const opts: RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    this.agent ??= Promise.resolve(makeAgent(opts));
     const url = new URL(this.server.toString());
     // The server URL may carry a path (Rancher: /k8s/clusters/c-xxxx)
     url.pathname = joinPath(this.server.pathname, serviceProxyPath(this.service), apiPath);
     url.search = params.toString();
+    // Asked per request: exec and OIDC plugins hand out short-lived tokens and refresh them here.
+    // The KubeConfig also gives the dispatcher (CA, client cert, proxy-url), cached per cluster/user.
+    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+    await this.kc.applySecurityAuthentication(ctx);
     return getText(url, {
-      dispatcher: await this.agent,
-      headers: requestHeaders(opts),
+      dispatcher: ctx.getDispatcher() ?? this.fallbackAgent,
+      headers: lowerCaseKeys(ctx.getHeaders()),
       signal,
       timeoutMs: this.timeoutMs,
       maxBytes: this.maxBytes,
@@ -104,38 +104,15 @@ export class ServiceProxyTransport implements PrometheusTransport {
   }
 
   async close(): Promise<void> {
-    const agent = await this.agent;
-    await agent?.close();
+    // the KubeConfig's dispatchers are shared with the rest of the extension: not ours to close
+    await this.fallbackAgent.close();
   }
 }
 
-function makeAgent(opts: RequestOptions): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    connections: 4,
-    connect: {
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key,
-      pfx: opts.pfx,
-      passphrase: opts.passphrase,
-      servername: opts.servername ?? undefined,
-      ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
-    },
-  });
-}
-
-function requestHeaders(opts: RequestOptions): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.headers ?? {})) {
-    if (typeof v === 'string') headers[k.toLowerCase()] = v;
-    else if (Array.isArray(v)) headers[k.toLowerCase()] = v.join(', ');
-  }
-  // basic auth users come back as opts.auth ("user:password")
-  if (opts.auth && !headers['authorization']) {
-    headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  }
-  return headers;
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
 }
 
 /** The API server's own error body (kind: Status), when that is what came back. */
