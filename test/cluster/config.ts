@@ -1,0 +1,103 @@
+// The cluster config file: what namespaces, deployments, pods and synthetic pods exist at
+// start, plus the timing knobs tests turn down (back-off, readiness) to stay fast.
+import { readFile } from 'node:fs/promises';
+
+export interface ContainerConfig {
+  name: string;
+  image: string;
+  /** A sample workload from test/cluster/workloads (e.g. "python-api", "node-api", "idle"); absent for synthetic containers. */
+  workload?: string;
+  env?: Record<string, string>;
+  requests?: { memory?: string; cpu?: string };
+  limits?: { memory?: string; cpu?: string };
+  ports?: number[];
+  /** Scripted memory for containers without a process. */
+  memory?: MemoryCurve;
+}
+
+/** Working set = startMiB + leakMiBPerMinute * minutes since the container started, +/- jitterMiB. */
+export interface MemoryCurve { startMiB: number; leakMiBPerMinute?: number; jitterMiB?: number; cpuMillicores?: number }
+
+export interface DeploymentConfig {
+  name: string;
+  namespace?: string;
+  replicas?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  containers?: ContainerConfig[];
+  container?: ContainerConfig;
+  restartPolicy?: string;
+}
+
+export interface PodConfig extends DeploymentConfig {}
+
+export interface SyntheticConfig {
+  namePrefix: string;
+  count: number;
+  namespace?: string;
+  labels?: Record<string, string>;
+  container: ContainerConfig;
+  memory: MemoryCurve;
+}
+
+export interface ServiceConfig {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  selector?: Record<string, string>;
+  ports: { name?: string; port: number; targetPort?: number }[];
+  /** A local URL the service proxy forwards to (e.g. a real Prometheus). */
+  proxyTarget?: string;
+}
+
+export interface ClusterConfig {
+  user: string;
+  namespaces: string[];
+  deployments: DeploymentConfig[];
+  pods: PodConfig[];
+  synthetic: SyntheticConfig[];
+  services: ServiceConfig[];
+  backoff: { baseMs: number; maxMs: number };
+  /** How long after its process starts a container is reported ready. */
+  readyDelayMs: number;
+  runtimePollMs: number;
+  watchHistory: number;
+  bookmarkIntervalMs: number;
+  prometheus: { enabled: boolean; backfillMinutes: number; leakPerMinuteBytes?: number };
+}
+
+export const defaults: ClusterConfig = {
+  user: 'oncall@example.com',
+  namespaces: ['default'],
+  deployments: [],
+  pods: [],
+  synthetic: [],
+  services: [],
+  backoff: { baseMs: 10_000, maxMs: 300_000 },
+  readyDelayMs: 1000,
+  runtimePollMs: 500,
+  watchHistory: 2000,
+  bookmarkIntervalMs: 15_000,
+  prometheus: { enabled: true, backfillMinutes: 90 },
+};
+
+export function withDefaults(partial: Partial<ClusterConfig>): ClusterConfig {
+  const c: ClusterConfig = {
+    ...defaults,
+    ...partial,
+    backoff: { ...defaults.backoff, ...partial.backoff },
+    prometheus: { ...defaults.prometheus, ...partial.prometheus },
+  };
+  for (const ns of ['default', 'kube-system', 'monitoring']) if (!c.namespaces.includes(ns)) c.namespaces = [...c.namespaces, ns];
+  return c;
+}
+
+export async function loadConfig(path: string): Promise<ClusterConfig> {
+  return withDefaults(JSON.parse(await readFile(path, 'utf8')) as Partial<ClusterConfig>);
+}
+
+export function containersOf(d: DeploymentConfig): ContainerConfig[] {
+  const list = d.containers ?? (d.container ? [d.container] : []);
+  if (list.length === 0) throw new Error(`cluster config: ${d.name} has no containers`);
+  return list;
+}

@@ -1,0 +1,199 @@
+// Runs every pod the store holds on the one emulated node: starts each container through
+// the process runtime (or the synthetic driver), records exits exactly like the kubelet
+// (OOMKilled / Error / Completed in lastState.terminated, restartCount + 1), and restarts
+// with the kubelet's exponential CrashLoopBackOff.
+import { randomBytes } from 'node:crypto';
+import type { ClusterConfig, MemoryCurve } from './config.ts';
+import type { ContainerLaunch, ProcessExit, ProcessUsage, Runtime } from './driver.ts';
+import type { EventRecorder } from './events.ts';
+import { memoryAnnotation, nodeName, workloadAnnotation } from './objects.ts';
+import { type ContainerState, iso, renderStatus } from './podStatus.ts';
+import { parseQuantity } from './quantity.ts';
+import type { K8sObject, Store, StoreEvent } from './store.ts';
+import { SyntheticDriver } from './synthetic.ts';
+
+interface PodState { key: string; namespace: string; name: string; uid: string; podIP: string; containers: ContainerState[]; timers: Set<NodeJS.Timeout>; stopping: boolean; restartPolicy: string }
+
+let ipCounter = 0;
+function nextPodIP(): string {
+  ipCounter++;
+  return `10.244.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 2}`;
+}
+
+export class Kubelet {
+  private readonly pods = new Map<string, PodState>();
+  private readonly synthetic = new SyntheticDriver();
+  private readonly store: Store;
+  private readonly events: EventRecorder;
+  private readonly runtime: Runtime | undefined;
+  private readonly config: ClusterConfig;
+  private unsubscribe = () => {};
+
+  constructor(store: Store, events: EventRecorder, runtime: Runtime | undefined, config: ClusterConfig) {
+    this.store = store;
+    this.events = events;
+    this.runtime = runtime;
+    this.config = config;
+  }
+
+  start(): void {
+    this.unsubscribe = this.store.subscribe((e) => this.onStoreEvent(e));
+    for (const pod of this.store.list('pods')) this.admit(pod);
+  }
+
+  private onStoreEvent(e: StoreEvent): void {
+    if (e.resource !== 'pods') return;
+    const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+    if (e.type === 'ADDED') queueMicrotask(() => this.admit(e.object));
+    if (e.type === 'DELETED' && this.pods.has(key)) void this.kill(this.pods.get(key)!);
+  }
+
+  podState(namespace: string, name: string): PodState | undefined {
+    return this.pods.get(`${namespace}/${name}`);
+  }
+
+  usage(namespace: string, name: string, container: string): ProcessUsage | undefined {
+    const ps = this.podState(namespace, name);
+    const cs = ps?.containers.find((c) => c.name === container);
+    if (!ps || cs?.phase !== 'running') return undefined;
+    return this.runtime?.usage(ps.key, container) ?? this.synthetic.usage(ps.key, container);
+  }
+
+  private admit(pod: K8sObject): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (this.pods.has(key) || pod.metadata.deletionTimestamp) return;
+    const ps: PodState = {
+      key, namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, podIP: nextPodIP(), timers: new Set(), stopping: false,
+      restartPolicy: pod.spec?.restartPolicy ?? 'Always',
+      containers: (pod.spec?.containers ?? []).map((c: K8sObject) => ({ name: c.name, image: c.image, restartCount: 0, crashes: 0, containerID: '', phase: 'creating', ready: false })),
+    };
+    this.pods.set(key, ps);
+    if (!pod.spec.nodeName) this.store.mutate('pods', ps.namespace, ps.name, (p) => { p.spec.nodeName = nodeName; });
+    this.events.record({ object: pod, reason: 'Scheduled', message: `Successfully assigned ${key} to ${nodeName}`, component: 'default-scheduler' });
+    this.sync(ps);
+    for (const cs of ps.containers) this.startContainer(ps, cs);
+  }
+
+  private launchFor(ps: PodState, cs: ContainerState): { launch: ContainerLaunch; curve?: MemoryCurve; pod: K8sObject } | undefined {
+    const pod = this.store.get('pods', ps.namespace, ps.name);
+    if (!pod) return undefined;
+    const spec = pod.spec.containers.find((c: K8sObject) => c.name === cs.name);
+    const env: Record<string, string> = { HOSTNAME: ps.name, POD_NAME: ps.name, POD_NAMESPACE: ps.namespace, POD_IP: ps.podIP, NODE_NAME: nodeName };
+    for (const e of spec.env ?? []) if (e.value !== undefined) env[e.name] = String(e.value);
+    const annotations = pod.metadata.annotations ?? {};
+    const curveText = annotations[memoryAnnotation(cs.name)];
+    const launch: ContainerLaunch = {
+      podKey: ps.key, container: cs.name, workload: annotations[workloadAnnotation(cs.name)] ?? '', env,
+      memoryLimitBytes: parseQuantity(spec.resources?.limits?.memory),
+      ports: (spec.ports ?? []).map((p: K8sObject) => p.containerPort),
+    };
+    return { launch, curve: curveText ? JSON.parse(curveText) : undefined, pod };
+  }
+
+  private startContainer(ps: PodState, cs: ContainerState): void {
+    if (ps.stopping) return;
+    const found = this.launchFor(ps, cs);
+    if (!found) return;
+    const { launch, pod } = found;
+    const id = `containerd://${randomBytes(32).toString('hex')}`;
+    const fieldPath = `spec.containers{${cs.name}}`;
+    const onExit = (exit: ProcessExit) => this.onExit(ps, cs, id, exit);
+    try {
+      let startedAt: Date;
+      if (launch.workload) {
+        if (!this.runtime) throw new Error('the process runtime (test/cluster/runtime) is not available');
+        startedAt = this.runtime.start(launch, onExit).startedAt;
+      } else startedAt = this.synthetic.start(launch, found.curve ?? { startMiB: 16 }, onExit).startedAt;
+      Object.assign(cs, { containerID: id, phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined });
+    } catch (err) {
+      const now = iso();
+      this.sync(ps);
+      this.events.record({ object: pod, reason: 'Failed', message: `Error: failed to start container "${cs.name}": ${(err as Error).message}`, type: 'Warning', fieldPath });
+      this.onExit(ps, cs, id, { exitCode: 128, oomKilled: false, startedAt: new Date(now), finishedAt: new Date(now) }, (err as Error).message);
+      return;
+    }
+    const image = pod.spec.containers.find((c: K8sObject) => c.name === cs.name)?.image ?? cs.image;
+    this.events.record({ object: pod, reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath });
+    this.events.record({ object: pod, reason: 'Created', message: `Created container: ${cs.name}`, fieldPath });
+    this.events.record({ object: pod, reason: 'Started', message: `Started container ${cs.name}`, fieldPath });
+    this.sync(ps);
+    this.later(ps, this.config.readyDelayMs, () => {
+      if (cs.containerID !== id || cs.phase !== 'running') return;
+      cs.ready = true;
+      this.sync(ps);
+    });
+  }
+
+  private onExit(ps: PodState, cs: ContainerState, id: string, exit: ProcessExit, startError?: string): void {
+    if (ps.stopping || (cs.containerID && cs.containerID !== id)) return;
+    const reason = startError ? 'StartError' : exit.oomKilled ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error';
+    const term = {
+      exitCode: exit.oomKilled ? 137 : exit.exitCode, reason, startedAt: iso(exit.startedAt), finishedAt: iso(exit.finishedAt), containerID: id,
+      ...(exit.signal === 'SIGKILL' || exit.oomKilled ? { signal: 9 } : {}), ...(startError ? { message: startError } : {}),
+    };
+    const pod = this.store.get('pods', ps.namespace, ps.name);
+    if (!pod) return;
+    const fieldPath = `spec.containers{${cs.name}}`;
+    if (exit.oomKilled) {
+      const limit = pod.spec.containers.find((c: K8sObject) => c.name === cs.name)?.resources?.limits?.memory;
+      this.events.record({ object: pod, reason: 'OOMKilling', type: 'Warning', fieldPath, message: `Memory cgroup out of memory: Killed process of container ${cs.name} in pod ${ps.key} (limit ${limit})` });
+    }
+    const restart = ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0);
+    const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();
+    // The kubelet forgets the back-off once a container has run well past the longest back-off.
+    if (ranMs > 2 * this.config.backoff.maxMs) cs.crashes = 0;
+    cs.ready = false;
+    if (!restart) {
+      Object.assign(cs, { phase: 'terminated', current: term });
+      this.sync(ps);
+      return;
+    }
+    cs.crashes++;
+    cs.restartCount++;
+    cs.last = term;
+    const delay = Math.min(this.config.backoff.baseMs * 2 ** (cs.crashes - 1), this.config.backoff.maxMs);
+    const shown = delay >= 60_000 ? `${Math.floor(delay / 60_000)}m${Math.round((delay % 60_000) / 1000)}s` : `${Math.round(delay / 1000)}s`;
+    cs.phase = 'backoff';
+    cs.backoffMessage = `back-off ${shown} restarting failed container=${cs.name} pod=${ps.name}_${ps.namespace}(${ps.uid})`;
+    this.events.record({ object: pod, reason: 'BackOff', type: 'Warning', fieldPath, message: `Back-off restarting failed container ${cs.name} in pod ${ps.name}_${ps.namespace}(${ps.uid})` });
+    this.sync(ps);
+    this.later(ps, delay, () => this.startContainer(ps, cs));
+  }
+
+  private later(ps: PodState, ms: number, fn: () => void): void {
+    const t = setTimeout(() => { ps.timers.delete(t); fn(); }, ms);
+    ps.timers.add(t);
+  }
+
+  private sync(ps: PodState): void {
+    if (!this.pods.has(ps.key)) return;
+    this.store.mutate('pods', ps.namespace, ps.name, (p) => { p.status = renderStatus(p, ps.containers, ps.podIP, ps.restartPolicy); });
+  }
+
+  /** Graceful deletion: mark the pod Terminating, stop its processes, then remove it. */
+  async terminate(namespace: string, name: string): Promise<void> {
+    const ps = this.podState(namespace, name);
+    const pod = this.store.get('pods', namespace, name);
+    if (pod) for (const c of ps?.containers ?? []) {
+      if (c.phase === 'running') this.events.record({ object: pod, reason: 'Killing', message: `Stopping container ${c.name}`, fieldPath: `spec.containers{${c.name}}` });
+    }
+    if (ps) await this.kill(ps);
+    if (this.store.get('pods', namespace, name)) this.store.delete('pods', namespace, name);
+  }
+
+  private async kill(ps: PodState): Promise<void> {
+    ps.stopping = true;
+    for (const t of ps.timers) clearTimeout(t);
+    ps.timers.clear();
+    this.pods.delete(ps.key);
+    this.synthetic.stop(ps.key);
+    await this.runtime?.stop(ps.key).catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    for (const ps of [...this.pods.values()]) await this.kill(ps);
+    this.synthetic.stopAll();
+    await this.runtime?.stopAll();
+  }
+}

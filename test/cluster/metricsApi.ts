@@ -1,0 +1,61 @@
+// metrics.k8s.io/v1beta1 as metrics-server serves it: PodMetrics from each container's
+// measured working set (what `kubectl top pods` shows) and NodeMetrics for the one node.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from './context.ts';
+import { sendJson } from './http.ts';
+import { nodeName } from './objects.ts';
+import { iso } from './podStatus.ts';
+import { formatKi, formatNanoCores } from './quantity.ts';
+import type { RequestInfo } from './request.ts';
+import { parseLabelSelector } from './selectors.ts';
+import { methodNotAllowed, notFound, pathNotFound } from './status.ts';
+import type { K8sObject } from './store.ts';
+
+const window = '10.086s';
+
+function podMetrics(ctx: ApiContext, pod: K8sObject): K8sObject | undefined {
+  const { namespace, name } = pod.metadata;
+  const containers: K8sObject[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    const usage = ctx.kubelet.usage(namespace, name, c.name);
+    if (!usage) continue;
+    containers.push({ name: c.name, usage: { cpu: formatNanoCores(usage.cpuNanoCores), memory: formatKi(usage.workingSetBytes) } });
+  }
+  // metrics-server leaves out pods it has no complete sample for.
+  if (containers.length === 0) return undefined;
+  return {
+    kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1',
+    metadata: { name, namespace, creationTimestamp: iso(), labels: pod.metadata.labels ?? {} },
+    timestamp: iso(new Date(Date.now() - 2000)), window, containers,
+  };
+}
+
+export function handleMetrics(req: IncomingMessage, res: ServerResponse, info: RequestInfo, ctx: ApiContext): void {
+  if (req.method !== 'GET') throw methodNotAllowed();
+  if (info.resource === 'nodes') {
+    let memory = 0;
+    let cpu = 0;
+    for (const pod of ctx.store.listRaw('pods')) for (const c of pod.spec?.containers ?? []) {
+      const u = ctx.kubelet.usage(pod.metadata.namespace, pod.metadata.name, c.name);
+      memory += u?.workingSetBytes ?? 0;
+      cpu += u?.cpuNanoCores ?? 0;
+    }
+    const node = { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata: { name: nodeName, creationTimestamp: iso(), labels: {} }, timestamp: iso(), window, usage: { cpu: formatNanoCores(cpu), memory: formatKi(memory) } };
+    if (info.name && info.name !== nodeName) throw notFound('nodes', 'metrics.k8s.io', info.name);
+    if (info.name) return sendJson(res, 200, node);
+    return sendJson(res, 200, { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [node] });
+  }
+  if (info.resource !== 'pods') throw pathNotFound();
+  if (info.name) {
+    const pod = ctx.store.get('pods', info.namespace, info.name);
+    const m = pod && podMetrics(ctx, pod);
+    if (!m) throw notFound('pods', 'metrics.k8s.io', info.name);
+    return sendJson(res, 200, m);
+  }
+  const labels = parseLabelSelector(info.query.get('labelSelector'));
+  const items = ctx.store.listRaw('pods', info.namespace)
+    .filter((p) => labels(p.metadata.labels))
+    .map((p) => podMetrics(ctx, p))
+    .filter((m): m is K8sObject => !!m);
+  sendJson(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+}

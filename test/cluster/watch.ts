@@ -1,0 +1,82 @@
+// Streaming watches: resume from a resourceVersion out of the store's bounded history,
+// answer a too-old one with an ERROR event carrying a 410 Expired Status (as the real
+// server does once the stream is open), bookmarks, sendInitialEvents, timeoutSeconds.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { expired } from './status.ts';
+import type { K8sObject, Store, StoreEvent } from './store.ts';
+
+export interface WatchRequest {
+  resource: string;
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  matches: (obj: K8sObject) => boolean;
+  resourceVersion: string | null;
+  allowBookmarks: boolean;
+  sendInitialEvents: boolean;
+  timeoutSeconds: number;
+  bookmarkIntervalMs: number;
+  /** Turns an object into what goes on the wire (a one-row Table for kubectl get -w). */
+  render: (obj: K8sObject) => K8sObject;
+}
+
+export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Store, w: WatchRequest): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  const send = (type: string, object: K8sObject) => res.write(JSON.stringify({ type, object }) + '\n');
+  const bookmark = (annotations?: Record<string, string>) =>
+    send('BOOKMARK', { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } });
+  const inScope = (e: StoreEvent) => e.resource === w.resource && (w.namespace === undefined || e.object.metadata.namespace === w.namespace);
+  const keyOf = (o: K8sObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  // Which objects the client currently sees, so a change in or out of the selector becomes ADDED or DELETED.
+  const visible = new Set<string>();
+  // For a resumed watch the client already holds objects from before rv; an object first seen
+  // through MODIFIED/DELETED is one of those.
+  const known = new Set<string>();
+  const rv = w.resourceVersion;
+  const resumed = !!rv && rv !== '0';
+
+  const deliver = (e: StoreEvent) => {
+    if (!inScope(e)) return;
+    const key = keyOf(e.object);
+    const was = visible.has(key) || (resumed && !known.has(key) && e.type !== 'ADDED' && w.matches(e.object));
+    known.add(key);
+    if (e.type !== 'DELETED' && w.matches(e.object)) {
+      send(was ? 'MODIFIED' : 'ADDED', w.render(e.object));
+      visible.add(key);
+    } else if (was) {
+      send('DELETED', w.render(e.object));
+      visible.delete(key);
+    }
+  };
+
+  if (!resumed) {
+    for (const obj of store.list(w.resource, w.namespace)) {
+      if (!w.matches(obj)) continue;
+      visible.add(keyOf(obj));
+      known.add(keyOf(obj));
+      send('ADDED', w.render(obj));
+    }
+    if (w.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  } else {
+    const since = Number(rv);
+    const events = Number.isFinite(since) ? store.eventsSince(since) : undefined;
+    if (!events) {
+      send('ERROR', expired(`too old resource version: ${rv} (${store.compactedRevision + 1})`));
+      res.end();
+      return;
+    }
+    for (const e of events) deliver(e);
+  }
+
+  const unsubscribe = store.subscribe(deliver);
+  const timers: NodeJS.Timeout[] = [];
+  if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), w.bookmarkIntervalMs));
+  timers.push(setTimeout(() => res.end(), w.timeoutSeconds * 1000));
+  const done = () => {
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+  };
+  res.on('close', done);
+  req.on('close', done);
+}

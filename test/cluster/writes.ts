@@ -1,0 +1,105 @@
+// create, update (PUT), patch (strategic/merge/JSON) and delete, with dryRun=All
+// validating and answering without persisting, and pods deleted gracefully.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from './context.ts';
+import { readBody, readJson, sendJson } from './http.ts';
+import { qosClass } from './objects.ts';
+import { applyPatch } from './patch.ts';
+import { iso } from './podStatus.ts';
+import { apiVersionOf, type ResourceType } from './registry.ts';
+import type { RequestInfo } from './request.ts';
+import { ApiError, badRequest, conflict, failure, notFound } from './status.ts';
+import type { K8sObject } from './store.ts';
+import { defaultDeployment, validate } from './validation.ts';
+
+function isDryRun(info: RequestInfo): boolean {
+  const values = info.query.getAll('dryRun');
+  if (values.some((v) => v !== 'All')) throw badRequest(`Invalid dryRun value: ${values.join(',')}; the only valid value is "All"`);
+  return values.length > 0;
+}
+
+function checkNamespace(ctx: ApiContext, info: RequestInfo, type: ResourceType): void {
+  if (type.namespaced && info.namespace && !ctx.store.get('namespaces', undefined, info.namespace)) throw notFound('namespaces', '', info.namespace);
+}
+
+export async function create(req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
+  const dryRun = isDryRun(info);
+  checkNamespace(ctx, info, type);
+  const obj = await readJson(req);
+  if (!obj || typeof obj !== 'object') throw badRequest('the server rejected our request due to an error in our request: empty body');
+  if (obj.kind && obj.kind !== type.kind) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`);
+  obj.kind = type.kind;
+  obj.apiVersion = apiVersionOf(type);
+  obj.metadata ??= {};
+  if (type.namespaced) {
+    if (obj.metadata.namespace && obj.metadata.namespace !== info.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    obj.metadata.namespace = info.namespace;
+  }
+  if (!obj.metadata.name && !obj.metadata.generateName) {
+    throw new ApiError(failure(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`));
+  }
+  if (type.resource === 'deployments') defaultDeployment(obj);
+  if (type.resource === 'pods') obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec?.containers ?? []) };
+  if (type.resource === 'namespaces') obj.status = { phase: 'Active' };
+  validate(type.resource, obj);
+  const created = ctx.store.create(type.resource, obj, { dryRun }, type.group);
+  sendJson(res, 201, created);
+}
+
+export async function update(req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
+  const dryRun = isDryRun(info);
+  const obj = await readJson(req);
+  const ns = type.namespaced ? info.namespace : undefined;
+  const old = ctx.store.mustGet(type.resource, type.group, ns, info.name!);
+  if (obj?.metadata?.name !== info.name) throw badRequest('the name of the object does not match the name on the URL');
+  obj.kind = type.kind;
+  obj.apiVersion = apiVersionOf(type);
+  obj.metadata.namespace = ns;
+  // The main resource cannot change status and the status subresource cannot change spec.
+  if (info.subresource === 'status') obj.spec = old.spec;
+  else obj.status = old.status;
+  validate(type.resource, obj, old);
+  sendJson(res, 200, ctx.store.update(type.resource, obj, { dryRun }, type.group));
+}
+
+export async function patch(req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
+  const dryRun = isDryRun(info);
+  const ns = type.namespaced ? info.namespace : undefined;
+  const old = ctx.store.mustGet(type.resource, type.group, ns, info.name!);
+  const body = await readBody(req);
+  let patchDoc: unknown;
+  try {
+    patchDoc = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+  const result: K8sObject = applyPatch(req.headers['content-type'] ?? '', old, patchDoc);
+  if (!result?.metadata || result.metadata.name !== old.metadata.name || result.metadata.namespace !== old.metadata.namespace) {
+    throw badRequest('the name of the object does not match the name on the URL');
+  }
+  if (result.metadata.resourceVersion && result.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(type.resource, type.group, info.name!);
+  result.kind = type.kind;
+  result.apiVersion = apiVersionOf(type);
+  if (info.subresource === 'status') result.spec = old.spec;
+  else result.status = old.status;
+  validate(type.resource, result, old);
+  sendJson(res, 200, ctx.store.update(type.resource, result, { dryRun }, type.group));
+}
+
+export async function remove(_req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
+  const dryRun = isDryRun(info);
+  const ns = type.namespaced ? info.namespace : undefined;
+  const obj = ctx.store.mustGet(type.resource, type.group, ns, info.name!);
+  if (dryRun) return sendJson(res, 200, obj);
+  if (type.resource === 'pods') {
+    // Graceful deletion: the pod shows as Terminating until its processes have stopped.
+    const marked = ctx.store.mutate('pods', ns, info.name!, (p) => {
+      p.metadata.deletionTimestamp ??= iso();
+      p.metadata.deletionGracePeriodSeconds ??= p.spec?.terminationGracePeriodSeconds ?? 30;
+    });
+    void ctx.kubelet.terminate(ns!, info.name!);
+    return sendJson(res, 200, marked);
+  }
+  // Owned objects are collected by the controllers' garbage collection (background propagation).
+  sendJson(res, 200, ctx.store.delete(type.resource, ns, info.name!, type.group));
+}
