@@ -9,6 +9,7 @@ export const Keys = {
   labelSelector: 'labelSelector',
   warningThreshold: 'warningThreshold',
   criticalThreshold: 'criticalThreshold',
+  metricsInterval: 'metricsInterval',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -1,10 +1,23 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger.ts';
+import type { PodTree } from '../views/podTree.ts';
+import type { ScopeStore } from '../views/scopeStore.ts';
+import { checkPodMemory } from './checkPodMemory.ts';
+import { copyKubectlCommand, revealPod } from './copyKubectlCommand.ts';
+import { findOomKilled } from './findOomKilled.ts';
+import { refreshPods } from './refresh.ts';
+import { selectContext } from './selectContext.ts';
+import { selectNamespace } from './selectNamespace.ts';
+import { setLabelSelector } from './setLabelSelector.ts';
+import { verifyRecovery } from './verifyRecovery.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
   readonly log: vscode.LogOutputChannel & Logger;
   readonly extension: vscode.ExtensionContext;
+  /** The pod tree: current session (KubeConfig, context, namespace), snapshot, reveal. */
+  readonly pods: PodTree;
+  readonly scopes: ScopeStore;
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -14,8 +27,15 @@ type Handler = (...args: any[]) => unknown;
 export function createCommands(ctx: CommandContext): Record<string, Handler> {
   return {
     'memoryTriage.showLog': () => ctx.log.show(true),
-    'memoryTriage.selectContext': () =>
-      vscode.window.showInformationMessage('Memory Triage: cluster selection arrives with the pod tree.'),
+    'memoryTriage.selectContext': () => selectContext(ctx),
+    'memoryTriage.selectNamespace': () => selectNamespace(ctx),
+    'memoryTriage.setLabelSelector': () => setLabelSelector(ctx),
+    'memoryTriage.refresh': () => refreshPods(ctx),
+    'memoryTriage.checkPodMemory': () => checkPodMemory(ctx),
+    'memoryTriage.findOomKilled': () => findOomKilled(ctx),
+    'memoryTriage.verifyRecovery': (since?: Date | string) => verifyRecovery(ctx, since),
+    'memoryTriage.copyKubectlCommand': (item?: Parameters<typeof copyKubectlCommand>[1]) => copyKubectlCommand(ctx, item),
+    'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
   };
 }
 

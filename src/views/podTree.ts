@@ -1,31 +1,136 @@
 import * as vscode from 'vscode';
-import type { ClusterSession } from '../cluster/session.ts';
+import { ClusterError } from '../cluster/clusterError.ts';
+import { PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
+import { openSession, type ClusterSession } from '../cluster/session.ts';
+import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
+import type { Logger } from '../logger.ts';
 import type { PodMemory } from '../triage/model.ts';
+import type { Thresholds } from '../triage/pressure.ts';
+import { PodTreeProvider } from './podTreeProvider.ts';
+import { ContainerItem, PodItem } from './podTreeItems.ts';
+import type { ScopeStore } from './scopeStore.ts';
 
-// The pod tree's public face for the other features (the trend webview follows the selection,
-// commands read the session). The tree itself is filled in by podTreeProvider.ts.
+export const POD_VIEW_ID = 'memoryTriage.pods';
+
+// The pod tree and its life cycle: a session is opened (kubeconfig read) and the monitor started
+// only when the view is visible, never in activate; hiding the view stops the watch and polling.
+// Other features use the public events: the trend webview follows onDidSelectPod, commands read
+// `session` and `snapshot`.
 export class PodTree extends Disposable {
   private readonly selectEmitter = this.register(new vscode.EventEmitter<PodMemory>());
   private readonly sessionEmitter = this.register(new vscode.EventEmitter<ClusterSession | undefined>());
-  private currentSession: ClusterSession | undefined;
+  private readonly snapshotEmitter = this.register(new vscode.EventEmitter<PodSnapshot>());
 
   /** Fires when the user selects a pod (or a container of it) in the tree. */
   readonly onDidSelectPod: vscode.Event<PodMemory> = this.selectEmitter.event;
   /** Fires when the context, namespace or label selector changes. */
   readonly onDidChangeSession: vscode.Event<ClusterSession | undefined> = this.sessionEmitter.event;
+  /** Fires with every redraw of the pods (watch events, metrics polls). */
+  readonly onDidChangeSnapshot: vscode.Event<PodSnapshot> = this.snapshotEmitter.event;
 
-  /** The cluster connection of the current scope; undefined until the view has opened one. */
+  private readonly provider = this.register(new PodTreeProvider());
+  readonly view: vscode.TreeView<ReturnType<PodTreeProvider['getChildren']>[number]>;
+  private readonly warning = this.register(new ConfigValue<number>(Keys.warningThreshold, 80));
+  private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
+  private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
+  private monitor: PodMonitor | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private currentSession: ClusterSession | undefined;
+  private readonly scopes: ScopeStore;
+  private readonly log: Logger;
+
+  constructor(scopes: ScopeStore, log: Logger) {
+    super();
+    this.scopes = scopes;
+    this.log = log;
+    this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
+    this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.monitor?.stop())));
+    this.register(this.view.onDidChangeSelection((e) => {
+      const item = e.selection[0];
+      if (item instanceof PodItem || item instanceof ContainerItem) this.selectEmitter.fire(item.pod);
+    }));
+    this.register(scopes.onDidChange(() => this.reopen()));
+    for (const setting of [this.warning, this.critical]) this.register(setting.onChange(() => this.redraw()));
+    this.register(this.interval.onChange(() => this.reopen()));
+    this.register({ dispose: () => this.closeMonitor() });
+    if (this.view.visible) this.start();
+  }
+
   get session(): ClusterSession | undefined {
     return this.currentSession;
   }
 
-  protected setSession(session: ClusterSession | undefined): void {
+  get snapshot(): PodSnapshot | undefined {
+    return this.monitor?.snapshot;
+  }
+
+  get thresholds(): Thresholds {
+    return { warning: this.warning.value, critical: Math.max(this.warning.value, this.critical.value) };
+  }
+
+  /** Opens the session if needed and starts watching; returns the monitor, or undefined on error. */
+  start(): PodMonitor | undefined {
+    if (!this.monitor) this.open();
+    this.monitor?.start();
+    return this.monitor;
+  }
+
+  /** Re-lists pods and reads metrics now (the Refresh command and step 1). */
+  async refresh(): Promise<PodSnapshot | undefined> {
+    this.closeMonitor();
+    const monitor = this.start();
+    return monitor ? monitor.refresh() : undefined;
+  }
+
+  async reveal(uid: string): Promise<void> {
+    const item = this.provider.itemFor(uid);
+    if (item) await this.view.reveal(item, { select: true, focus: true, expand: true });
+  }
+
+  private open(): void {
+    try {
+      const session = openSession(this.scopes.scope, this.scopes.kubeconfigPath.value || undefined);
+      this.log.info(`Watching pods of ${session.describe()} (${session.server}; kubeconfig ${session.files.join(', ')})`);
+      this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log });
+      this.unsubscribe = this.monitor.onSnapshot((s) => this.draw(s));
+      this.view.description = session.describe();
+      this.setSession(session);
+      this.draw(this.monitor.snapshot);
+    } catch (err) {
+      const error = err instanceof ClusterError ? err : new ClusterError('other', String(err), 'See the Memory Triage log.');
+      this.log.error(`Cannot open the cluster: ${error.message}`);
+      this.view.description = undefined;
+      this.setSession(undefined);
+      this.provider.showError(error);
+    }
+  }
+
+  private reopen(): void {
+    const wasVisible = this.view.visible;
+    this.closeMonitor();
+    this.setSession(undefined);
+    if (wasVisible) this.start();
+  }
+
+  private closeMonitor(): void {
+    this.unsubscribe?.();
+    this.monitor?.stop();
+    this.monitor = this.unsubscribe = undefined;
+  }
+
+  private setSession(session: ClusterSession | undefined): void {
+    if (session === this.currentSession) return;
     this.currentSession = session;
     this.sessionEmitter.fire(session);
   }
 
-  protected selectPod(pod: PodMemory): void {
-    this.selectEmitter.fire(pod);
+  private redraw(): void {
+    if (this.monitor) this.draw(this.monitor.snapshot);
+  }
+
+  private draw(snapshot: PodSnapshot): void {
+    this.provider.show(snapshot, this.thresholds);
+    this.snapshotEmitter.fire(snapshot);
   }
 }

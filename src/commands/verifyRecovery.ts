@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
+import type { CommandContext } from './index.ts';
+import { pickAndReveal } from './podPick.ts';
+import { freshSnapshot } from './refresh.ts';
+
+/** workspaceState key under which a resolution action (restart, new limit, scale) notes its time. */
+export const LAST_RESOLUTION_KEY = 'memoryTriage.lastResolutionAt';
+
+/** For the resolution commands: "verify since" defaults to this moment afterwards. */
+export function recordResolution(state: vscode.Memento, at = new Date()): Thenable<void> {
+  return state.update(LAST_RESOLUTION_KEY, at.toISOString());
+}
+
+async function askSince(ctx: CommandContext): Promise<Date | undefined> {
+  const last = ctx.extension.workspaceState.get<string>(LAST_RESOLUTION_KEY);
+  const now = Date.now();
+  const items = [
+    ...(last ? [{ label: 'Since the last resolution action', description: new Date(last).toLocaleString(), at: new Date(last) }] : []),
+    { label: 'Last 15 minutes', description: '', at: new Date(now - 15 * 60_000) },
+    { label: 'Last hour', description: '', at: new Date(now - 3_600_000) },
+    { label: 'Since a time…', description: 'HH:MM today, or an ISO date', at: undefined as Date | undefined },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Verify Recovery: no OOMKilled since…' });
+  if (!pick) return undefined;
+  if (pick.at) return pick.at;
+  const typed = await vscode.window.showInputBox({ title: 'No OOMKilled since', placeHolder: '14:05 or 2026-11-27T14:05:00Z', validateInput: (v) => (parseSince(v) ? undefined : 'HH:MM (local time today) or an ISO date') });
+  return typed ? parseSince(typed) : undefined;
+}
+
+export function parseSince(text: string, today = new Date()): Date | undefined {
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (hm) {
+    const d = new Date(today);
+    d.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
+    return Number(hm[1]) < 24 && Number(hm[2]) < 60 ? d : undefined;
+  }
+  const d = new Date(text.trim());
+  return text.trim() && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+// The runbook's Verification: top pods under 80% of limit and no OOMKilled, judged from fresh
+// figures; a clear PASS/FAIL with the pods that fail.
+export async function verifyRecovery(ctx: CommandContext, since?: Date | string): Promise<Verdict | undefined> {
+  const from = since instanceof Date ? since : typeof since === 'string' ? parseSince(since) : await askSince(ctx);
+  if (!from) return undefined;
+  const snapshot = await freshSnapshot(ctx);
+  if (!snapshot) return undefined;
+  const verdict = judge(snapshot.pods, from, ctx.pods.thresholds);
+  ctx.log.info(`Verify recovery in ${snapshot.session.describe()}: ${verdict.summary}`);
+  for (const f of verdict.failures) ctx.log.info(`  ${f.pod.ref.namespace}/${f.pod.ref.name}: ${f.reasons.join('; ')}`);
+  if (verdict.pass) {
+    void vscode.window.showInformationMessage(`Memory Triage: ${verdict.summary}`);
+    return verdict;
+  }
+  void vscode.window.showWarningMessage(`Memory Triage: ${verdict.summary}`, 'Show Failing Pods').then(async (action) => {
+    if (action) {
+      await pickAndReveal(ctx, verdict.failures.map((f) => ({ pod: f.pod, description: f.reasons[0] ?? '', detail: f.reasons.slice(1).join('; ') || undefined })), 'Verify Recovery: failing pods');
+    }
+  });
+  return verdict;
+}

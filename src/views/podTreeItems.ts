@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { ContainerMemory, PodMemory, WorkloadRef } from '../triage/model.ts';
+import { containerDescription, podDescription, podTooltipMarkdown } from '../triage/describe.ts';
+import { lastOomKill } from '../triage/oomHistory.ts';
+import { containerPercent, levelOf, podLevel, podPercent, type Thresholds } from '../triage/pressure.ts';
+import { gaugeIcon } from './gaugeIcons.ts';
+
+// contextValues matched by the `when` clauses of package.json's view/item/context menus.
+export const ContextValue = {
+  workload: 'memoryTriage.workload',
+  pod: 'memoryTriage.pod',
+  podOom: 'memoryTriage.pod.oomKilled',
+  container: 'memoryTriage.container',
+  message: 'memoryTriage.message',
+} as const;
+
+export class WorkloadItem extends vscode.TreeItem {
+  readonly workload: WorkloadRef;
+  readonly pods: readonly PodMemory[];
+
+  constructor(workload: WorkloadRef, pods: readonly PodMemory[], t: Thresholds, expanded: boolean) {
+    super(workload.name, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    this.workload = workload;
+    this.pods = pods;
+    this.id = `workload:${workload.kind}/${workload.namespace}/${workload.name}`;
+    const hot = pods.filter((p) => (podPercent(p) ?? 0) >= t.warning).length;
+    const ooms = pods.filter((p) => lastOomKill(p)).length;
+    this.description = [`${workload.kind}`, `${pods.length} pod${pods.length === 1 ? '' : 's'}`, hot ? `${hot} ≥ ${t.warning}%` : '', ooms ? `${ooms} OOMKilled` : '']
+      .filter(Boolean)
+      .join(' · ');
+    this.iconPath = gaugeIcon(podLevel(pods[0]!, t), podPercent(pods[0]!));
+    this.tooltip = `${workload.kind} ${workload.namespace}/${workload.name}`;
+    this.contextValue = ContextValue.workload;
+  }
+}
+
+export class PodItem extends vscode.TreeItem {
+  readonly pod: PodMemory;
+
+  constructor(pod: PodMemory, t: Thresholds, now: Date, oomCount: number) {
+    super(pod.ref.name, pod.containers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.pod = pod;
+    this.id = `pod:${pod.uid}`;
+    this.description = podDescription(pod, now) + (oomCount > 1 ? ` · OOM×${oomCount}` : '');
+    this.iconPath = gaugeIcon(podLevel(pod, t), podPercent(pod));
+    const md = new vscode.MarkdownString(podTooltipMarkdown(pod, now));
+    md.supportThemeIcons = false;
+    this.tooltip = md;
+    this.contextValue = lastOomKill(pod) ? ContextValue.podOom : ContextValue.pod;
+  }
+}
+
+export class ContainerItem extends vscode.TreeItem {
+  readonly pod: PodMemory;
+  readonly container: ContainerMemory;
+
+  constructor(pod: PodMemory, container: ContainerMemory, t: Thresholds, now: Date) {
+    super(container.name, vscode.TreeItemCollapsibleState.None);
+    this.pod = pod;
+    this.container = container;
+    this.id = `container:${pod.uid}/${container.name}`;
+    this.description = containerDescription(container, now);
+    this.iconPath = gaugeIcon(levelOf(container, t), containerPercent(container));
+    this.tooltip = `${container.name} (${container.image})`;
+    this.contextValue = ContextValue.container;
+  }
+}
+
+/** A line that says what is wrong or missing, with what to do in its tooltip or command. */
+export class MessageItem extends vscode.TreeItem {
+  constructor(label: string, hint: string, icon: 'error' | 'warning' | 'info', command?: vscode.Command) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.id = `message:${label}`;
+    this.description = hint;
+    this.tooltip = `${label}\n${hint}`;
+    this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(icon === 'error' ? 'errorForeground' : icon === 'warning' ? 'editorWarning.foreground' : 'foreground'));
+    this.contextValue = ContextValue.message;
+    this.command = command;
+  }
+}
+
+export type PodTreeNode = WorkloadItem | PodItem | ContainerItem | MessageItem;

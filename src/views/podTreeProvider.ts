@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import type { ClusterError } from '../cluster/clusterError.ts';
+import type { PodSnapshot } from '../cluster/podMonitor.ts';
+import { groupByWorkload, type Thresholds } from '../triage/pressure.ts';
+import { ContainerItem, MessageItem, PodItem, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
+
+// Above this many pods the workload groups start collapsed, so the first paint stays small.
+const EXPAND_LIMIT = 200;
+
+const refreshCommand: vscode.Command = { command: 'memoryTriage.refresh', title: 'Refresh' };
+
+export function messageFor(error: ClusterError): MessageItem {
+  switch (error.kind) {
+    case 'no-kubeconfig':
+    case 'bad-kubeconfig':
+    case 'no-context':
+      return new MessageItem(error.message, error.hint, 'error', { command: 'memoryTriage.selectContext', title: 'Select Context' });
+    case 'namespace-missing':
+      return new MessageItem(error.message, error.hint, 'error', { command: 'memoryTriage.selectNamespace', title: 'Select Namespace' });
+    case 'metrics-unavailable':
+      return new MessageItem(`No metrics: ${error.message}`, error.hint, 'warning');
+    default:
+      return new MessageItem(error.message, error.hint, 'error', refreshCommand);
+  }
+}
+
+// Builds the items from a snapshot once, so getChildren and getParent are map lookups.
+export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
+  private readonly changeEmitter = new vscode.EventEmitter<PodTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  private roots: PodTreeNode[] = [];
+  private readonly children = new Map<PodTreeNode, PodTreeNode[]>();
+  private readonly parents = new Map<PodTreeNode, PodTreeNode>();
+  private readonly podItems = new Map<string, PodItem>();
+
+  /** Shown instead of pods when no session could be opened (no kubeconfig, ...). */
+  showError(error: ClusterError | undefined): void {
+    this.reset();
+    if (error) this.roots = [messageFor(error)];
+    this.changeEmitter.fire(undefined);
+  }
+
+  show(snapshot: PodSnapshot, t: Thresholds, now = new Date()): void {
+    this.reset();
+    const roots: PodTreeNode[] = [];
+    if (snapshot.podsError) roots.push(messageFor(snapshot.podsError));
+    if (snapshot.metricsError && snapshot.pods.length > 0) roots.push(messageFor(snapshot.metricsError));
+    if (!snapshot.listed && !snapshot.podsError && snapshot.pods.length === 0) {
+      roots.push(new MessageItem('Loading pods…', snapshot.session.describe(), 'info'));
+    } else if (snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError) {
+      roots.push(new MessageItem('No pods match', `${snapshot.session.describe()} — change the namespace or label selector`, 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector' }));
+    }
+    const expand = snapshot.pods.length <= EXPAND_LIMIT;
+    for (const group of groupByWorkload(snapshot.pods)) {
+      const podItems = group.pods.map((p) => this.podItem(p, snapshot, t, now));
+      if (group.workload.kind === 'Pod') {
+        roots.push(...podItems);
+        continue;
+      }
+      const groupItem = new WorkloadItem(group.workload, group.pods, t, expand);
+      this.children.set(groupItem, podItems);
+      for (const item of podItems) this.parents.set(item, groupItem);
+      roots.push(groupItem);
+    }
+    this.roots = roots;
+    this.changeEmitter.fire(undefined);
+  }
+
+  private podItem(pod: PodSnapshot['pods'][number], snapshot: PodSnapshot, t: Thresholds, now: Date): PodItem {
+    const item = new PodItem(pod, t, now, snapshot.oomCounts.get(pod.uid) ?? 0);
+    const containers = pod.containers.map((c) => new ContainerItem(pod, c, t, now));
+    this.children.set(item, containers);
+    for (const c of containers) this.parents.set(c, item);
+    this.podItems.set(pod.uid, item);
+    return item;
+  }
+
+  private reset(): void {
+    this.roots = [];
+    this.children.clear();
+    this.parents.clear();
+    this.podItems.clear();
+  }
+
+  itemFor(uid: string): PodItem | undefined {
+    return this.podItems.get(uid);
+  }
+
+  getTreeItem(element: PodTreeNode): vscode.TreeItem {
+    return element;
+  }
+
+  getChildren(element?: PodTreeNode): PodTreeNode[] {
+    return element ? (this.children.get(element) ?? []) : this.roots;
+  }
+
+  getParent(element: PodTreeNode): PodTreeNode | undefined {
+    return this.parents.get(element);
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+}
