@@ -18,10 +18,26 @@ export const DEFAULT_METRICS: TrendMetrics = {
   lastTerminatedReason: 'kube_pod_container_status_last_terminated_reason',
 };
 
-/** Which pods a query covers: named pods, or every pod whose name starts with a workload's name. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'Pod';
+
+/**
+ * Which pods a query covers: named pods, or every pod a workload has had in the window (old pods
+ * that were OOM-killed and replaced included), matched by the names its controller gives them.
+ */
 export type PodScope =
   | { readonly kind: 'pods'; readonly namespace: string; readonly names: readonly string[] }
-  | { readonly kind: 'prefix'; readonly namespace: string; readonly prefix: string };
+  | { readonly kind: 'workload'; readonly namespace: string; readonly workload: WorkloadKind; readonly name: string };
+
+// Pod names by controller: <deployment>-<pod-template-hash>-<5>, <statefulset>-<ordinal>,
+// <daemonset|replicaset|job>-<5>. Anchored this tightly so "api" does not take "api-worker"'s pods.
+const NAME_SUFFIX: Record<WorkloadKind, string> = {
+  Deployment: '-[a-z0-9]{1,10}-[a-z0-9]{5}',
+  StatefulSet: '-[0-9]+',
+  DaemonSet: '-[a-z0-9]{5}',
+  ReplicaSet: '-[a-z0-9]{5}',
+  Job: '-[a-z0-9]{5}',
+  Pod: '',
+};
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -70,9 +86,9 @@ export function matcher(label: string, op: '=' | '!=' | '=~' | '!~', value: stri
 /** The namespace and pod matchers of a scope. Prometheus anchors regexes at both ends. */
 export function scopeMatchers(scope: PodScope): string[] {
   const ns = matcher('namespace', '=', scope.namespace);
-  if (scope.kind === 'prefix') {
-    if (scope.prefix === '') throw new InvalidQueryInputError('a workload prefix must not be empty');
-    return [ns, matcher('pod', '=~', `${escapeRegex(scope.prefix)}-.+`)];
+  if (scope.kind === 'workload') {
+    if (scope.name === '') throw new InvalidQueryInputError('a workload name must not be empty');
+    return [ns, matcher('pod', '=~', `${escapeRegex(scope.name)}${NAME_SUFFIX[scope.workload]}`)];
   }
   const names = [...new Set(scope.names)];
   if (names.length === 0) throw new InvalidQueryInputError('no pod given');

@@ -25,8 +25,9 @@ export function formatServiceRef(s: ServiceRef): string {
 
 /** The API server path prefix that proxies to the service. */
 export function serviceProxyPath(s: ServiceRef): string {
-  const target = `${s.scheme === 'https' ? 'https:' : ''}${s.name}:${s.port}`;
-  return `/api/v1/namespaces/${encodeURIComponent(s.namespace)}/services/${encodeURIComponent(target)}/proxy`;
+  // each piece encoded on its own: the colons are syntax the API server reads
+  const target = `${s.scheme === 'https' ? 'https:' : ''}${encodeURIComponent(s.name)}:${encodeURIComponent(s.port)}`;
+  return `/api/v1/namespaces/${encodeURIComponent(s.namespace)}/services/${target}/proxy`;
 }
 
 export interface ServiceProxyOptions {

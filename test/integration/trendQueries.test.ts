@@ -55,8 +55,8 @@ test('the leaky pod over the last hour: 4 MiB/min, one OOM kill, ~14 min to its 
   assert.ok(minutes > 13.9 && minutes < 14.9, String(minutes));
 });
 
-test('all three pods of the workload, each with its own verdict', async () => {
-  const trend = await fetchMemoryTrend(client, { scope: { kind: 'prefix', namespace: 'default', prefix: 'api' }, ...hour() });
+test('three pods in one query, each with its own verdict', async () => {
+  const trend = await fetchMemoryTrend(client, { scope: { kind: 'pods', namespace: 'default', names: ['api-leaky-0', 'api-steady-0', 'api-churn-0'] }, ...hour() });
   const rows = summarizeTrend(trend, options);
   assert.deepEqual(
     rows.map((r) => [r.pod, r.verdict]),

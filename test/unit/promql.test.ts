@@ -28,12 +28,16 @@ test('one pod is an equality matcher, several a regex alternation', () => {
   ]);
 });
 
-test('a workload prefix matches its pods and only them', () => {
-  const [, pod] = scopeMatchers({ kind: 'prefix', namespace: 'default', prefix: 'api' });
-  assert.equal(pod, 'pod=~"api-.+"');
-  const re = new RegExp(`^${'api-.+'}$`);
-  assert.ok(re.test('api-7d9f8c-x2k4p'));
+test("a workload's pattern matches the names its controller gives, not a sibling workload's", () => {
+  const [, pod] = scopeMatchers({ kind: 'workload', namespace: 'default', workload: 'Deployment', name: 'api' });
+  assert.equal(pod, 'pod=~"api-[a-z0-9]{1,10}-[a-z0-9]{5}"');
+  // PromQL anchors the regex; JSON.parse undoes the string quoting
+  const re = new RegExp(`^(?:${JSON.parse(pod!.slice('pod=~'.length))})$`);
+  assert.ok(re.test('api-7d9f8c5b6d-x2k4p'));
+  assert.ok(!re.test('api-worker-7d9f8c5b6d-x2k4p'));
   assert.ok(!re.test('apiserver-1'));
+  const [, sts] = scopeMatchers({ kind: 'workload', namespace: 'db', workload: 'StatefulSet', name: 'pg.main' });
+  assert.equal(sts, 'pod=~"pg\\\\.main-[0-9]+"');
 });
 
 test('working set query drops the pause and pod-level cgroups', () => {
@@ -54,7 +58,7 @@ test('bad metric names and empty scopes are refused, not sent', () => {
   const scope = { kind: 'pods', namespace: 'default', names: ['a'] } as const;
   assert.throws(() => workingSetQuery({ ...DEFAULT_METRICS, workingSet: 'up} or vector(1)' }, scope), InvalidQueryInputError);
   assert.throws(() => scopeMatchers({ kind: 'pods', namespace: 'x', names: [] }), InvalidQueryInputError);
-  assert.throws(() => scopeMatchers({ kind: 'prefix', namespace: 'x', prefix: '' }), InvalidQueryInputError);
+  assert.throws(() => scopeMatchers({ kind: 'workload', namespace: 'x', workload: 'Deployment', name: '' }), InvalidQueryInputError);
   const many = Array.from({ length: 201 }, (_, i) => `p${i}`);
   assert.throws(() => scopeMatchers({ kind: 'pods', namespace: 'x', names: many }), /at most 200/);
 });

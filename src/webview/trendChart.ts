@@ -1,0 +1,112 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { MemoryTrend, SeriesOf, TrendEvent } from '../triage/model.ts';
+import { formatBytes } from '../triage/trendFormat.ts';
+
+// The chart: each container's working set, its limit, the warning threshold under the limit,
+// and OOM/restart markers. Colours come from the theme's chart variables, read again on redraw.
+
+const LINE_COLOURS = ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-orange', '--vscode-charts-yellow', '--vscode-charts-foreground'];
+
+function themeColour(variable: string, fallbackVariable = '--vscode-foreground'): string {
+  const style = getComputedStyle(document.body);
+  return style.getPropertyValue(variable).trim() || style.getPropertyValue(fallbackVariable).trim() || 'gray';
+}
+
+export interface ChartInput {
+  readonly trend: MemoryTrend;
+  readonly warningPercent: number;
+}
+
+/** Aligns every series on the union of their timestamps (uPlot wants one x array). */
+export function alignedData(trend: MemoryTrend, lines: readonly SeriesOf[]): uPlot.AlignedData {
+  const times = [...new Set(lines.flatMap((s) => s.samples.map(([t]) => t)))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns = lines.map((s) => {
+    const col: (number | null)[] = new Array<number | null>(times.length).fill(null);
+    for (const [t, v] of s.samples) col[index.get(t)!] = v;
+    return col;
+  });
+  if (times.length === 0) times.push(trend.startSeconds, trend.endSeconds);
+  return [times, ...columns];
+}
+
+/** One limit line per distinct limit curve: replicas of one workload share theirs. */
+function distinctLimits(limits: readonly SeriesOf[]): SeriesOf[] {
+  const seen = new Map<string, SeriesOf>();
+  for (const l of limits) {
+    const key = JSON.stringify(l.samples.map(([, v]) => v));
+    if (!seen.has(key)) seen.set(key, l);
+  }
+  return [...seen.values()];
+}
+
+function label(s: SeriesOf, many: boolean): string {
+  return many ? `${s.pod} / ${s.container}` : s.pod;
+}
+
+export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
+  const { trend, warningPercent } = input;
+  const manyContainers = new Set(trend.workingSet.map((s) => s.container)).size > 1;
+  const limits = distinctLimits(trend.limits);
+  const thresholds: SeriesOf[] = limits.slice(0, 1).map((l) => ({
+    ...l,
+    samples: l.samples.map(([t, v]) => [t, (v * warningPercent) / 100] as const),
+  }));
+  const lines = [...trend.workingSet, ...limits, ...thresholds];
+  const data = alignedData(trend, lines);
+  const bytes = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : formatBytes(v));
+  const red = themeColour('--vscode-charts-red', '--vscode-errorForeground');
+  const series: uPlot.Series[] = [
+    {},
+    ...trend.workingSet.map((s, i) => ({
+      label: label(s, manyContainers),
+      stroke: themeColour(LINE_COLOURS[i % LINE_COLOURS.length]!),
+      width: 2,
+      value: bytes,
+    })),
+    ...limits.map((l) => ({ label: limits.length > 1 ? `limit (${l.container})` : 'limit', stroke: red, width: 1.5, dash: [8, 4], value: bytes })),
+    ...thresholds.map(() => ({ label: `${warningPercent}% of limit`, stroke: themeColour('--vscode-charts-yellow'), width: 1, dash: [3, 3], value: bytes })),
+  ];
+  const peak = Math.max(0, ...lines.flatMap((s) => s.samples.map(([, v]) => v)));
+  const grid = themeColour('--vscode-editorWidget-border', '--vscode-panel-border');
+  const axisText = themeColour('--vscode-descriptionForeground');
+  const opts: uPlot.Options = {
+    width: Math.max(300, target.clientWidth),
+    height: 320,
+    series,
+    scales: { y: { range: () => [0, peak > 0 ? peak * 1.08 : 1] } },
+    axes: [
+      { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid } },
+      { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid }, size: 70, values: (_u, vals) => vals.map((v) => formatBytes(v)) },
+    ],
+    cursor: { drag: { x: true, y: false } }, // drag to zoom in time, double-click to reset
+    legend: { live: true },
+    hooks: { draw: [(u) => drawEvents(u, trend.events)] },
+  };
+  return new uPlot(opts, data, target);
+}
+
+/** Vertical markers: red for OOMKilled, orange for other restarts, with a short tag at the top. */
+function drawEvents(u: uPlot, events: readonly TrendEvent[]): void {
+  const { ctx } = u;
+  const { top, height } = u.bbox;
+  const ratio = devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `${10 * ratio}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+  for (const e of events) {
+    const x = Math.round(u.valToPos(e.atSeconds, 'x', true));
+    if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+    const colour = e.kind === 'OOMKilled' ? themeColour('--vscode-charts-red') : themeColour('--vscode-charts-orange');
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.lineWidth = ratio;
+    ctx.setLineDash([2 * ratio, 2 * ratio]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.fillText(e.kind === 'OOMKilled' ? 'OOM' : '↻', x + 3 * ratio, top + 10 * ratio);
+  }
+  ctx.restore();
+}

@@ -1,0 +1,98 @@
+import type uPlot from 'uplot';
+import type { RangeId, ToWebview, TrendViewState } from './protocol.ts';
+import { drawChart } from './trendChart.ts';
+import { renderTable } from './trendTable.ts';
+import { onMessage, post } from './vscodeApi.ts';
+
+// The trend page: a header (title, range buttons, refresh), the chart, the table, or a message.
+// It draws what the host sends and asks the host for everything else.
+
+let state: TrendViewState | undefined;
+let chart: uPlot | undefined;
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const title = byId<HTMLHeadingElement>('title');
+const ranges = byId<HTMLDivElement>('ranges');
+const status = byId<HTMLParagraphElement>('status');
+const chartBox = byId<HTMLDivElement>('chart');
+const table = byId<HTMLDivElement>('table');
+const source = byId<HTMLParagraphElement>('source');
+
+byId<HTMLButtonElement>('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+byId<HTMLButtonElement>('log').addEventListener('click', () => post({ type: 'showLog' }));
+
+function renderRanges(current: RangeId): void {
+  if (!state) return;
+  ranges.replaceChildren(
+    ...state.ranges.map((r) => {
+      const b = document.createElement('button');
+      b.textContent = r.id;
+      b.title = r.label;
+      b.className = r.id === current ? 'range selected' : 'range';
+      b.setAttribute('aria-pressed', String(r.id === current));
+      b.addEventListener('click', () => post({ type: 'setRange', range: r.id }));
+      return b;
+    }),
+  );
+}
+
+function render(): void {
+  if (!state) return;
+  title.textContent = state.title;
+  renderRanges(state.range);
+  const s = state.status;
+  document.body.dataset['status'] = s.kind;
+  if (s.kind === 'loading') {
+    status.textContent = 'Querying Prometheus…'; // the previous picture stays while the new one loads
+    return;
+  }
+  chart?.destroy();
+  chart = undefined;
+  switch (s.kind) {
+    case 'empty':
+      status.textContent = s.message;
+      chartBox.replaceChildren();
+      table.replaceChildren();
+      source.textContent = '';
+      return;
+    case 'error': {
+      status.textContent = s.hint ? `${s.message} ${s.hint}` : s.message;
+      chartBox.replaceChildren();
+      table.replaceChildren();
+      source.textContent = '';
+      return;
+    }
+    case 'ready': {
+      const at = new Date(s.loadedAt).toLocaleTimeString();
+      status.textContent = s.trend.workingSet.length === 0 ? 'Prometheus has no working-set samples for these pods in this window.' : `Updated ${at}. Drag across the chart to zoom; double-click to zoom out.`;
+      chartBox.replaceChildren();
+      if (s.trend.workingSet.length > 0) chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent });
+      renderTable(table, s.rows);
+      source.textContent = `Source: ${s.trend.source}`;
+      return;
+    }
+  }
+}
+
+onMessage((message: ToWebview) => {
+  switch (message.type) {
+    case 'hydrate':
+      state = message.state;
+      break;
+    case 'status':
+      if (!state) return;
+      state = { ...state, title: message.title, range: message.range, status: message.status };
+      break;
+    case 'settings':
+      if (!state) return;
+      state = { ...state, warningPercent: message.warningPercent };
+      break;
+  }
+  render();
+});
+
+// Resize with the panel; redraw when the theme (the body's class) changes, to pick up its colours.
+new ResizeObserver(() => chart?.setSize({ width: Math.max(300, chartBox.clientWidth), height: 320 })).observe(chartBox);
+new MutationObserver(() => state?.status.kind === 'ready' && render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+post({ type: 'ready' });
