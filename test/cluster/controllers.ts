@@ -7,7 +7,6 @@ import type { Store } from './store.ts';
 const watched = new Set(['pods', 'replicasets', 'deployments']);
 
 export class ControllerLoop {
-  private readonly store: Store;
   private readonly rs: ReplicaSetController;
   private readonly deployments: DeploymentController;
   private timer: NodeJS.Timeout | undefined;
@@ -16,7 +15,6 @@ export class ControllerLoop {
   private readonly resync: NodeJS.Timeout;
 
   constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController) {
-    this.store = store;
     this.rs = rs;
     this.deployments = deployments;
     this.unsubscribe = store.subscribe((e) => { if (watched.has(e.resource)) this.schedule(); });

@@ -30,7 +30,8 @@ export interface Runtime {
 /** Loads the real-process runtime if its module is present; the emulator still serves synthetic pods without it. */
 export async function loadRuntime(pollMs: number): Promise<Runtime | undefined> {
   try {
-    const mod = await import('./runtime/index.ts');
+    // A computed specifier: the module is another engineer's and may land later than this file.
+    const mod = await import(new URL('./runtime/index.ts', import.meta.url).href);
     return new mod.ProcessRuntime({ pollMs }) as Runtime;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes('runtime/index.ts')) return undefined;

@@ -19,7 +19,7 @@ interface PrometheusModule {
 
 export async function loadPrometheusModule(): Promise<PrometheusModule | undefined> {
   try {
-    return (await import('./prometheus/index.ts')) as PrometheusModule;
+    return (await import(new URL('./prometheus/index.ts', import.meta.url).href)) as PrometheusModule;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes('prometheus/index.ts')) return undefined;
     throw err;

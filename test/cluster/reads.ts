@@ -54,7 +54,7 @@ export function list(req: IncomingMessage, res: ServerResponse, info: RequestInf
   let items = all;
   if (cont) {
     const token = decodeContinue(cont);
-    if (token.rv < ctx.store.compactedRevision) {
+    if (token.rv < ctx.store.compactedRevision(type.resource)) {
       throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
     }
     rv = token.rv;

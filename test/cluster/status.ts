@@ -68,7 +68,7 @@ export function invalid(kind: string, group: string, name: string, causes: Cause
   const list = causes.map((c) => `${c.field}: ${c.message}`);
   const text = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   const message = `${qualified} "${name}" is invalid: ${text}`;
-  return new ApiError(failure(422, 'Invalid', message, { name, group: group || undefined, kind: kind.toLowerCase() + 's', causes }));
+  return new ApiError(failure(422, 'Invalid', message, { name, group: group || undefined, kind, causes }));
 }
 
 export function badRequest(message: string): ApiError {

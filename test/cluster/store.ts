@@ -22,9 +22,10 @@ export interface WriteOptions { dryRun?: boolean }
 
 export class Store {
   private revision = 0;
-  private compacted = 0;
+  /** Per resource, like the API server's per-type watch cache: event spam in one type does not expire watches of another. */
+  private readonly compacted = new Map<string, number>();
   private readonly objects = new Map<string, K8sObject>();
-  private readonly history: StoreEvent[] = [];
+  private readonly history = new Map<string, StoreEvent[]>();
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private readonly historyLimit: number;
 
@@ -33,8 +34,8 @@ export class Store {
   }
 
   get resourceVersion(): number { return this.revision; }
-  /** Watches from a resourceVersion below this cannot be served (410 Expired). */
-  get compactedRevision(): number { return this.compacted; }
+  /** Watches of `resource` from a resourceVersion below this cannot be served (410 Expired). */
+  compactedRevision(resource: string): number { return this.compacted.get(resource) ?? 0; }
 
   private key(resource: string, namespace: string | undefined, name: string): string {
     return `${resource}/${namespace ?? ''}/${name}`;
@@ -123,17 +124,20 @@ export class Store {
     obj.metadata.resourceVersion = String(++this.revision);
     if (store) this.objects.set(key, obj);
     const event: StoreEvent = { type, resource, object: obj, rv: this.revision };
-    this.history.push(event);
-    if (this.history.length > this.historyLimit) this.compacted = this.history.shift()!.rv;
+    let history = this.history.get(resource);
+    if (!history) this.history.set(resource, (history = []));
+    history.push(event);
+    if (history.length > this.historyLimit) this.compacted.set(resource, history.shift()!.rv);
     for (const l of this.listeners) l(event);
     return structuredClone(obj);
   }
 
   /** Events after `rv`, or undefined when some of them were already dropped from the history. */
-  eventsSince(rv: number): StoreEvent[] | undefined {
-    if (rv < this.compacted) return undefined;
-    const first = this.history.findIndex((e) => e.rv > rv);
-    return first < 0 ? [] : this.history.slice(first);
+  eventsSince(resource: string, rv: number): StoreEvent[] | undefined {
+    if (rv < this.compactedRevision(resource)) return undefined;
+    const history = this.history.get(resource) ?? [];
+    const first = history.findIndex((e) => e.rv > rv);
+    return first < 0 ? [] : history.slice(first);
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {

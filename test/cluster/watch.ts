@@ -60,9 +60,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Sto
     if (w.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const since = Number(rv);
-    const events = Number.isFinite(since) ? store.eventsSince(since) : undefined;
+    const events = Number.isFinite(since) ? store.eventsSince(w.resource, since) : undefined;
     if (!events) {
-      send('ERROR', expired(`too old resource version: ${rv} (${store.compactedRevision + 1})`));
+      send('ERROR', expired(`too old resource version: ${rv} (${store.compactedRevision(w.resource) + 1})`));
       res.end();
       return;
     }
