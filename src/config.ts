@@ -10,6 +10,11 @@ export const Keys = {
   warningThreshold: 'warningThreshold',
   criticalThreshold: 'criticalThreshold',
   metricsInterval: 'metricsInterval',
+  prometheusUrl: 'prometheus.url',
+  prometheusPathPrefix: 'prometheus.pathPrefix',
+  prometheusService: 'prometheus.service',
+  prometheusTimeout: 'prometheus.timeoutSeconds',
+  prometheusMetrics: 'prometheus.metrics',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {
