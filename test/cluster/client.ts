@@ -10,7 +10,7 @@ export function rawRequest(target: RawTarget, path: string, opts: { method?: str
   const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = request(url, {
-      method: opts.method ?? 'GET', ca: target.caPem,
+      method: opts.method ?? 'GET', ca: target.caPem, agent: false,
       headers: {
         Authorization: `Bearer ${opts.token ?? target.token}`, Accept: opts.accept ?? 'application/json',
         ...(payload ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
