@@ -26,15 +26,6 @@ function internalError(message: string): string {
   return statusMessage({ status: 'Failure', reason: 'InternalError', code: 500, message: `Internal error occurred: ${message}`, details: { causes: [{ message }] } });
 }
 
-/** `kill [-SIG] 1` addresses the container's main process, which is PID 1 inside a real container. */
-function signalOfKill(argv: string[]): NodeJS.Signals | undefined {
-  if (argv[0] !== 'kill' || argv[argv.length - 1] !== '1' || argv.length > 3) return undefined;
-  if (argv.length === 2) return 'SIGTERM';
-  const flag = argv[1].replace(/^-/, '').replace(/^s\s*/i, '');
-  if (/^\d+$/.test(flag)) return ({ 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM' } as Record<string, NodeJS.Signals>)[flag];
-  return (flag.toUpperCase().startsWith('SIG') ? flag.toUpperCase() : `SIG${flag.toUpperCase()}`) as NodeJS.Signals;
-}
-
 export function runExec(ws: WebSocket, protocol: string, info: RequestInfo, pod: K8sObject, container: string, ctx: ApiContext): void {
   const argv = info.query.getAll('command');
   const wantStdin = ['true', '1'].includes(info.query.get('stdin') ?? '');
@@ -59,12 +50,6 @@ export function runExec(ws: WebSocket, protocol: string, info: RequestInfo, pod:
   const hasProcess = !!pod.metadata.annotations?.[workloadAnnotation(container)];
   if (!runtime || !hasProcess) {
     return finish(internalError(`error executing command in container: container "${container}" of pod "${pod.metadata.name}" has no process (synthetic container)`));
-  }
-  const sig = signalOfKill(argv);
-  if (sig) {
-    const ok = runtime.signal(podKey, container, sig);
-    if (!ok) sendChannel(ws, 2, `kill: (1): No such process\n`);
-    return finish(exitStatus(argv, ok ? 0 : 1));
   }
   const stdout = channelWriter(ws, 1);
   const stderr = channelWriter(ws, 2);
