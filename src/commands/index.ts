@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../logger.ts';
 import type { PodTree } from '../views/podTree.ts';
 import type { ScopeStore } from '../views/scopeStore.ts';
+import type { PrometheusConnections } from '../views/prometheusConnection.ts';
+import type { TrendPanel } from '../views/trendPanel.ts';
 import { checkPodMemory } from './checkPodMemory.ts';
 import { copyKubectlCommand, revealPod } from './copyKubectlCommand.ts';
 import { findOomKilled } from './findOomKilled.ts';
@@ -9,6 +11,7 @@ import { refreshPods } from './refresh.ts';
 import { selectContext } from './selectContext.ts';
 import { selectNamespace } from './selectNamespace.ts';
 import { setLabelSelector } from './setLabelSelector.ts';
+import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
@@ -18,6 +21,9 @@ export interface CommandContext {
   /** The pod tree: current session (KubeConfig, context, namespace), snapshot, reveal. */
   readonly pods: PodTree;
   readonly scopes: ScopeStore;
+  /** The memory trend webview (step 2) and where its Prometheus is. */
+  readonly trend: TrendPanel;
+  readonly prometheus: PrometheusConnections;
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -35,6 +41,9 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.findOomKilled': () => findOomKilled(ctx),
     'memoryTriage.verifyRecovery': (since?: Date | string) => verifyRecovery(ctx, since),
     'memoryTriage.copyKubectlCommand': (item?: Parameters<typeof copyKubectlCommand>[1]) => copyKubectlCommand(ctx, item),
+    'memoryTriage.showTrend': (item?: unknown) => showTrend(ctx, ctx.trend, item),
+    'memoryTriage.selectPrometheus': () => selectPrometheus(ctx, ctx.prometheus, ctx.trend),
+    'memoryTriage.setPrometheusCredentials': () => ctx.prometheus.setCredentials(),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
   };
 }
