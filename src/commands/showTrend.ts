@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { targetForItem, targetForPod } from '../views/trendTargets.ts';
+import type { TrendPanel } from '../views/trendPanel.ts';
+import type { PrometheusConnections } from '../views/prometheusConnection.ts';
+import type { CommandContext } from './index.ts';
+
+// Runbook step 2 from the palette or a pod/workload item: the trend of that pod or workload.
+// From the palette, the tree's selection, else a pick among the pods the tree shows.
+export async function showTrend(ctx: CommandContext, trend: TrendPanel, item?: unknown): Promise<void> {
+  const context = ctx.pods.session?.contextName ?? '';
+  let target = targetForItem(item, context) ?? targetForItem(ctx.pods.view.selection[0], context);
+  if (!target) {
+    const pods = ctx.pods.snapshot?.pods ?? [];
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose a pod to chart its memory trend.');
+      await vscode.commands.executeCommand('memoryTriage.pods.focus');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, pod: p })),
+      { title: 'Memory trend of which pod?', matchOnDescription: true },
+    );
+    if (!pick) return;
+    target = targetForPod(pick.pod);
+  }
+  await trend.show(target);
+}
+
+/** Discover Prometheus again in the current context and choose among the services found. */
+export async function selectPrometheus(ctx: CommandContext, connections: PrometheusConnections, trend: TrendPanel): Promise<void> {
+  const session = ctx.pods.session;
+  if (!session) {
+    void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
+    return;
+  }
+  const chosen = await connections.chooseService(session);
+  if (chosen && trend.isOpen) await trend.load();
+}

@@ -1,0 +1,152 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import * as vscode from 'vscode';
+import { Keys, SECTION } from '../config.ts';
+import { Disposable } from '../disposable.ts';
+import type { Logger } from '../logger.ts';
+import { PrometheusClient } from '../prometheus/client.ts';
+import { describeSelectors, discoverPrometheus, type Candidate } from '../prometheus/discovery.ts';
+import { PrometheusError, PrometheusNotFoundError } from '../prometheus/errors.ts';
+import { DEFAULT_METRICS, type TrendMetrics } from '../prometheus/promql.ts';
+import { formatServiceRef, parseServiceRef, ServiceProxyTransport, type ServiceRef } from '../prometheus/serviceProxyTransport.ts';
+import { UrlTransport, type PrometheusAuth } from '../prometheus/urlTransport.ts';
+
+/** What the trend needs of a cluster connection: the pod tree's ClusterSession satisfies it. */
+export interface KubeAccess {
+  readonly kubeConfig: KubeConfig;
+  readonly contextName: string;
+}
+
+const rememberedKey = (context: string) => `memoryTriage.prometheus.service:${context}`;
+const secretKey = (url: string) => `memoryTriage.prometheus.auth:${url}`;
+
+/**
+ * Where Prometheus is, in this order: the URL setting (with credentials from SecretStorage,
+ * keyed by that URL so a changed URL never receives another server's token); the service setting;
+ * the service picked earlier for this context; discovery, asking when several match.
+ */
+export class PrometheusConnections extends Disposable {
+  private readonly extension: vscode.ExtensionContext;
+  private readonly log: Logger;
+  private cached: { key: string; client: PrometheusClient } | undefined;
+
+  constructor(extension: vscode.ExtensionContext, log: Logger) {
+    super();
+    this.extension = extension;
+    this.log = log;
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.prometheus`) && this.drop()));
+    this.register(extension.secrets.onDidChange(() => this.drop()));
+    this.register({ dispose: () => this.drop() });
+  }
+
+  metrics(): TrendMetrics {
+    const configured = vscode.workspace.getConfiguration(SECTION).get<Partial<TrendMetrics>>(Keys.prometheusMetrics, {});
+    return { ...DEFAULT_METRICS, ...Object.fromEntries(Object.entries(configured ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) };
+  }
+
+  async clientFor(access: KubeAccess | undefined): Promise<PrometheusClient> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const timeoutMs = Math.max(1, config.get<number>(Keys.prometheusTimeout, 30)) * 1000;
+    const url = config.get<string>(Keys.prometheusUrl, '').trim();
+    if (url) {
+      const pathPrefix = config.get<string>(Keys.prometheusPathPrefix, '');
+      return this.reuse(`url:${url}|${pathPrefix}|${timeoutMs}`, async () => {
+        const auth = await this.readAuth(url);
+        return new UrlTransport({ url, pathPrefix, auth, timeoutMs });
+      });
+    }
+    if (!access) {
+      throw new PrometheusError('No cluster is open, so no Prometheus service can be found.', 'Open the Memory Triage view or set "memoryTriage.prometheus.url".');
+    }
+    const service = await this.serviceFor(access, config.get<string>(Keys.prometheusService, '').trim());
+    return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }));
+  }
+
+  /** Discovers again and lets the user choose, even when one was remembered. */
+  async chooseService(access: KubeAccess): Promise<ServiceRef | undefined> {
+    await this.extension.globalState.update(rememberedKey(access.contextName), undefined);
+    this.drop();
+    return this.serviceFor(access, '');
+  }
+
+  async setCredentials(): Promise<void> {
+    const url = vscode.workspace.getConfiguration(SECTION).get<string>(Keys.prometheusUrl, '').trim();
+    if (!url) {
+      void vscode.window.showInformationMessage('Set "memoryTriage.prometheus.url" first: credentials are kept for that URL. Through the service proxy, your kubeconfig credentials are used.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'Bearer token', choice: 'bearer' as const },
+        { label: 'User and password (basic auth)', choice: 'basic' as const },
+        { label: 'None (forget stored credentials)', choice: 'none' as const },
+      ],
+      { title: `Credentials for ${new URL(url).host}` },
+    );
+    if (!picked) return;
+    let auth: PrometheusAuth = { kind: 'none' };
+    if (picked.choice === 'bearer') {
+      const token = await vscode.window.showInputBox({ title: 'Bearer token', password: true, ignoreFocusOut: true });
+      if (!token) return;
+      auth = { kind: 'bearer', token };
+    } else if (picked.choice === 'basic') {
+      const username = await vscode.window.showInputBox({ title: 'User', ignoreFocusOut: true });
+      if (!username) return;
+      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
+      if (password === undefined) return;
+      auth = { kind: 'basic', username, password };
+    }
+    if (auth.kind === 'none') await this.extension.secrets.delete(secretKey(url));
+    else await this.extension.secrets.store(secretKey(url), JSON.stringify(auth));
+    this.log.info(`Prometheus credentials for ${new URL(url).host}: ${auth.kind}`); // the kind, never the secret
+  }
+
+  private async serviceFor(access: KubeAccess, setting: string): Promise<ServiceRef> {
+    if (setting) {
+      const ref = parseServiceRef(setting);
+      if (!ref) throw new PrometheusError(`"${setting}" is not namespace/name:port.`, 'Example: monitoring/prometheus-server:9090 (prefix https: for a TLS port).');
+      return ref;
+    }
+    const remembered = parseServiceRef(this.extension.globalState.get<string>(rememberedKey(access.contextName)) ?? '');
+    if (remembered) return remembered;
+    const candidates = await discoverPrometheus(access.kubeConfig);
+    this.log.info(`Prometheus discovery in ${access.contextName}: ${candidates.map((c) => formatServiceRef(c)).join(', ') || 'none'}`);
+    if (candidates.length === 0) throw new PrometheusNotFoundError(access.contextName, describeSelectors());
+    const chosen = candidates.length === 1 ? candidates[0]! : await this.pick(access.contextName, candidates);
+    if (!chosen) throw new PrometheusError('No Prometheus service was chosen.', 'Run "Memory Triage: Select Prometheus" to choose one.');
+    await this.extension.globalState.update(rememberedKey(access.contextName), formatServiceRef(chosen));
+    return chosen;
+  }
+
+  private async pick(context: string, candidates: readonly Candidate[]): Promise<Candidate | undefined> {
+    const item = await vscode.window.showQuickPick(
+      candidates.map((c) => ({ label: `${c.namespace}/${c.name}`, description: `port ${c.port} · ${c.kind}`, detail: c.selector, candidate: c })),
+      { title: `Several Prometheus services in ${context}: which one holds the pods' metrics?`, ignoreFocusOut: true },
+    );
+    return item?.candidate;
+  }
+
+  private async readAuth(url: string): Promise<PrometheusAuth | undefined> {
+    const stored = await this.extension.secrets.get(secretKey(url));
+    if (!stored) return undefined;
+    try {
+      return JSON.parse(stored) as PrometheusAuth;
+    } catch {
+      this.log.warn('Stored Prometheus credentials are unreadable; ignoring them.');
+      return undefined;
+    }
+  }
+
+  private async reuse(key: string, make: () => Promise<UrlTransport | ServiceProxyTransport>): Promise<PrometheusClient> {
+    if (this.cached?.key === key) return this.cached.client;
+    this.drop();
+    const client = new PrometheusClient(await make());
+    this.cached = { key, client };
+    return client;
+  }
+
+  private drop(): void {
+    const old = this.cached;
+    this.cached = undefined;
+    void old?.client.transport.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Disposable } from '../disposable.ts';
+import type { Logger } from '../logger.ts';
+import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
+import { DEFAULT_RANGE, RANGES, rangeChoice, windowEndingAt, type RangeId } from '../prometheus/step.ts';
+import { PrometheusError } from '../prometheus/errors.ts';
+import type { PodScope } from '../prometheus/promql.ts';
+import type { PodMemory } from '../triage/model.ts';
+import { withPodFacts } from '../triage/trendPodFacts.ts';
+import { summarizeTrend } from '../triage/trendVerdict.ts';
+import type { FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
+import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
+import { targetForPod } from './trendTargets.ts';
+
+/** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
+export interface TrendTarget {
+  readonly title: string;
+  readonly context: string;
+  readonly scope: PodScope;
+  readonly pods: readonly PodMemory[];
+}
+
+export interface TrendPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly connections: PrometheusConnections;
+  /** The cluster connection for a context (the pod tree's session when it is that context). */
+  readonly access: (context: string) => KubeAccess | undefined;
+  readonly thresholds: () => { warning: number; critical: number };
+  readonly log: Logger;
+  /** The tree's selection: an open panel follows it. */
+  readonly selections?: vscode.Event<PodMemory>;
+}
+
+export const TREND_VIEW_TYPE = 'memoryTriage.trend';
+
+/** One webview panel, reused: hydrated whole on "ready", then sent small status updates. */
+export class TrendPanel extends Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private target: TrendTarget | undefined;
+  private range: RangeId = DEFAULT_RANGE;
+  private status: TrendStatus = { kind: 'empty', message: 'Choose a pod in the Memory Triage view.' };
+  private loading: AbortController | undefined;
+  private readonly deps: TrendPanelDeps;
+
+  constructor(deps: TrendPanelDeps) {
+    super();
+    this.deps = deps;
+    this.register({ dispose: () => this.panel?.dispose() });
+    if (deps.selections) {
+      this.register(deps.selections((pod) => {
+        const same = this.target?.scope.kind === 'pods' && this.target.scope.names.length === 1 && this.target.scope.names[0] === pod.ref.name && this.target.scope.namespace === pod.ref.namespace;
+        if (this.panel && !same) void this.show(targetForPod(pod), { preserveFocus: true });
+      }));
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Opens (or reveals) the panel and loads the target's trend. */
+  async show(target: TrendTarget, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    this.target = target;
+    if (this.panel) this.panel.reveal(undefined, options.preserveFocus);
+    else this.panel = this.create(options.preserveFocus ?? false);
+    await this.load();
+  }
+
+  /** The figures on screen, for tests and for the report. */
+  get current(): { target: TrendTarget | undefined; range: RangeId; status: TrendStatus } {
+    return { target: this.target, range: this.range, status: this.status };
+  }
+
+  async load(): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    this.loading?.abort();
+    const controller = (this.loading = new AbortController());
+    this.setStatus({ kind: 'loading' });
+    try {
+      const client = await this.deps.connections.clientFor(this.deps.access(target.context));
+      const window = windowEndingAt(Date.now() / 1000, rangeChoice(this.range));
+      const raw = await fetchMemoryTrend(client, { scope: target.scope, ...window, metrics: this.deps.connections.metrics(), signal: controller.signal });
+      if (controller.signal.aborted) return;
+      const trend = withPodFacts(raw, target.pods);
+      const t = this.deps.thresholds();
+      const rows = summarizeTrend(trend, { warningPercent: t.warning, criticalPercent: t.critical });
+      this.deps.log.info(`Trend ${target.title} (${this.range}): ${trend.workingSet.length} series from ${client.where}`);
+      this.setStatus({ kind: 'ready', trend, rows, loadedAt: Date.now() });
+    } catch (err) {
+      if (controller.signal.aborted) return; // replaced by a newer load
+      const message = err instanceof Error ? err.message : String(err);
+      this.deps.log.warn(`Trend ${target.title} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+      this.setStatus({ kind: 'error', message, hint: err instanceof PrometheusError ? err.hint : undefined });
+    } finally {
+      if (this.loading === controller) this.loading = undefined;
+    }
+  }
+
+  private setStatus(status: TrendStatus): void {
+    this.status = status;
+    if (this.target) this.post({ type: 'status', title: this.target.title, range: this.range, status });
+  }
+
+  private state(): TrendViewState {
+    return {
+      title: this.target?.title ?? 'Memory trend',
+      range: this.range,
+      ranges: RANGES.map((r) => ({ id: r.id, label: r.label })),
+      warningPercent: this.deps.thresholds().warning,
+      status: this.status,
+    };
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private onMessage(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'hydrate', state: this.state() });
+        return;
+      case 'setRange':
+        if (!RANGES.some((r) => r.id === message.range)) return; // only the ranges we offer
+        this.range = message.range;
+        void this.load();
+        return;
+      case 'refresh':
+        void this.load();
+        return;
+      case 'showLog':
+        void vscode.commands.executeCommand('memoryTriage.showLog');
+        return;
+    }
+  }
+
+  private create(preserveFocus: boolean): vscode.WebviewPanel {
+    const { extensionUri } = this.deps;
+    const panel = vscode.window.createWebviewPanel(
+      TREND_VIEW_TYPE,
+      'Memory Trend',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+      },
+    );
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'memory-triage.svg');
+    panel.webview.html = trendHtml(panel.webview, extensionUri);
+    const subscriptions: vscode.Disposable[] = [];
+    panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m), null, subscriptions);
+    panel.onDidDispose(
+      () => {
+        this.loading?.abort();
+        this.panel = undefined;
+        for (const s of subscriptions) s.dispose();
+      },
+      null,
+      subscriptions,
+    );
+    return panel;
+  }
+}
+
+/** The page: only our bundle (by nonce) and our stylesheets; nothing inline, nothing remote. */
+export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'trendMain.css')}">
+<link rel="stylesheet" href="${asset('media', 'trend.css')}">
+<title>Memory Trend</title>
+</head>
+<body>
+<header>
+<h1 id="title">Memory trend</h1>
+<div id="ranges" role="group" aria-label="Time range"></div>
+<button id="refresh" title="Query Prometheus again">Refresh</button>
+<button id="log" title="Show the Memory Triage log">Log</button>
+</header>
+<p id="status" role="status">Loading…</p>
+<div id="chart"></div>
+<div id="table"></div>
+<p id="source"></p>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'trendMain.js')}"></script>
+</body>
+</html>`;
+}
