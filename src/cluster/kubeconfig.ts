@@ -8,7 +8,8 @@ import { ClusterError } from './clusterError.ts';
 // every file of KUBECONFIG that exists (kubectl skips missing ones); else ~/.kube/config.
 export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
   if (explicit && explicit.trim() !== '') {
-    return [expandHome(explicit.trim(), home)];
+    const file = expandHome(explicit.trim(), home);
+    return existsSync(file) ? [file] : [];
   }
   const list = env.KUBECONFIG;
   if (list && list.length > 0) {

@@ -52,6 +52,13 @@ export class PodMonitor {
     this.watcher = new PodWatcher(session, {
       onChange: () => this.scheduleEmit(),
       onListed: () => void this.onListed(),
+      onWatching: () => {
+        // Resumed without a re-list: the earlier error no longer holds (a missing namespace does).
+        if (this.podsError && this.podsError.kind !== 'namespace-missing' && this.listed) {
+          this.podsError = undefined;
+          this.emitNow();
+        }
+      },
       onError: (e) => {
         this.podsError = e;
         this.emitNow();

@@ -1,4 +1,4 @@
-import { ListWatch, Watch, type V1Pod } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../logger.ts';
 import { classify, type ClusterError } from './clusterError.ts';
 import { listPods, podsPath } from './podList.ts';
@@ -11,6 +11,32 @@ export interface PodWatcherEvents {
   onError(error: ClusterError): void;
   /** A list succeeded (the first one, or a re-list after an error or a 410). */
   onListed(): void;
+  /** A watch stream opened (after a list, or resumed after a disconnect): the pods are live again. */
+  onWatching(): void;
+}
+
+// Watch.watch resolves once the stream is open (HTTP 200) or has failed; telling the two apart
+// is how a resumed watch (no new list) can clear an earlier "unreachable" message.
+class ObservedWatch extends Watch {
+  private readonly onRequest: () => void;
+  private readonly onOpen: () => void;
+
+  constructor(kc: KubeConfig, onRequest: () => void, onOpen: () => void) {
+    super(kc);
+    this.onRequest = onRequest;
+    this.onOpen = onOpen;
+  }
+
+  override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
+    let failed = false;
+    this.onRequest();
+    const controller = await super.watch(path, query, callback, (err) => {
+      if (err) failed = true;
+      done(err);
+    });
+    if (!failed) this.onOpen();
+    return controller;
+  }
 }
 
 const MAX_RETRY_MS = 30_000;
@@ -28,6 +54,7 @@ export class PodWatcher {
   private listed = false;
   private previous: readonly V1Pod[] = [];
   listRequests = 0;
+  /** Watch streams opened (including resumes after a disconnect). */
   watchRequests = 0;
 
   private readonly session: ClusterSession;
@@ -90,12 +117,10 @@ export class PodWatcher {
       });
       return list;
     };
-    const informer = new ListWatch<V1Pod>(podsPath(session.namespace), new Watch(session.kubeConfig), listFn, false, session.labelSelector || undefined);
+    const watch = new ObservedWatch(session.kubeConfig, () => this.watchRequests++, () => this.current(generation) && this.events.onWatching());
+    const informer = new ListWatch<V1Pod>(podsPath(session.namespace), watch, listFn, false, session.labelSelector || undefined);
     informer.on('change', () => this.current(generation) && this.listed && this.events.onChange());
     informer.on('error', (err: unknown) => this.current(generation) && this.failed(err, generation));
-    informer.on('connect', () => {
-      if (this.current(generation)) this.watchRequests++;
-    });
     return informer;
   }
 

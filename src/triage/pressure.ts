@@ -50,10 +50,18 @@ export function podLevel(pod: PodMemory, t: Thresholds): Level {
   return pod.containers.some((c) => c.workingSetBytes !== undefined) ? 'no-limit' : 'no-metrics';
 }
 
-/** Highest percent first; pods without a percent after them, by name. */
+// For ordering only: a container that was OOM-killed and is not running again (back-off,
+// no metrics yet) is at its limit in every sense that matters to the on-call engineer.
+function sortPercent(pod: PodMemory): number | undefined {
+  const down = pod.containers.some((c) => c.state.kind !== 'running' && c.lastTermination?.reason === 'OOMKilled');
+  const pct = podPercent(pod);
+  return down ? Math.max(100, pct ?? 0) : pct;
+}
+
+/** Highest percent first (an OOM-killed container still down counts as 100%); pods without a percent last, by name. */
 export function byPressure(a: PodMemory, b: PodMemory): number {
-  const pa = podPercent(a);
-  const pb = podPercent(b);
+  const pa = sortPercent(a);
+  const pb = sortPercent(b);
   if (pa !== undefined && pb !== undefined && pa !== pb) return pb - pa;
   if (pa !== undefined && pb === undefined) return -1;
   if (pa === undefined && pb !== undefined) return 1;

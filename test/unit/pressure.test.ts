@@ -39,3 +39,8 @@ test('groups by workload, most pressed first, bare pods last', () => {
   );
   assert.equal(Math.round(groups[1]!.percent!), 80);
 });
+
+test('an OOM-killed container still in back-off sorts as if at its limit', () => {
+  const pods = fixturePods(false); // no metrics at all: only the crash-looping redis has a rank
+  assert.equal([...pods].sort(byPressure)[0]!.ref.name, 'redis-0');
+});

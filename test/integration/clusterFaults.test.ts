@@ -1,0 +1,116 @@
+// Faults the on-call engineer meets: each becomes a classified ClusterError with words a person
+// can act on, nothing hangs, and the monitor recovers by itself once the fault is gone.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import type { Cluster } from '../cluster/index.ts';
+import { ClusterError } from '../../src/cluster/clusterError.ts';
+import type { PodMonitor } from '../../src/cluster/podMonitor.ts';
+import { openSession } from '../../src/cluster/session.ts';
+import { podDescription } from '../../src/triage/describe.ts';
+import { failOnUnhandledRejections, leakyDeployment, memoryLog, monitorOf, startTestCluster, waitFor } from './clusterScope.ts';
+
+failOnUnhandledRejections();
+let cluster: Cluster;
+const monitors: PodMonitor[] = [];
+
+function watch(scope = {}, log = memoryLog()): PodMonitor {
+  const m = monitorOf(cluster, scope, log);
+  monitors.push(m);
+  m.start();
+  return m;
+}
+
+before(async () => {
+  cluster = await startTestCluster({ deployments: [leakyDeployment('api', { app: 'api' }, '256Mi', 100, 0, 2)] });
+});
+
+afterEach(async () => {
+  for (const m of monitors.splice(0)) m.stop();
+  cluster.admin.allow();
+  cluster.admin.setMetricsAvailable(true);
+  cluster.admin.renewToken();
+  cluster.admin.setDelay(0);
+  await cluster.admin.setReachable(true);
+});
+
+after(async () => {
+  await cluster?.stop();
+});
+
+test('no kubeconfig is said plainly, not a silent localhost:8080', () => {
+  assert.throws(
+    () => openSession({ context: '', namespace: '', labelSelector: '' }, '/nonexistent/kubeconfig'),
+    (e: unknown) => e instanceof ClusterError && e.kind === 'no-kubeconfig' && /\/nonexistent\/kubeconfig/.test(e.message),
+  );
+});
+
+test('403 on listing pods names the verb, resource and namespace', async () => {
+  cluster.admin.deny({ verb: 'list', resource: 'pods', namespace: 'default' });
+  const log = memoryLog();
+  const m = watch({}, log);
+  const s = await waitFor(m, 'a pods error', (s) => s.podsError !== undefined);
+  assert.equal(s.podsError!.kind, 'forbidden');
+  assert.equal(s.podsError!.message, 'Forbidden (403): you may not list pods in namespace "default".');
+  assert.match(s.podsError!.hint, /"list" "pods" in default/);
+  assert.ok(log.lines.some((l) => l.startsWith('warn') && l.includes('403')), 'the detail is in the log');
+  // and it recovers by itself once allowed
+  cluster.admin.allow();
+  await waitFor(m, 'recovery', (s) => s.listed && !s.podsError && s.pods.length === 2);
+});
+
+test('403 on metrics keeps the pods and says what is missing', async () => {
+  cluster.admin.deny({ verb: 'list', resource: 'pods', group: 'metrics.k8s.io' });
+  const m = watch();
+  const s = await waitFor(m, 'pods without metrics', (s) => s.listed && s.pods.length === 2 && s.metricsError !== undefined);
+  assert.equal(s.metricsError!.kind, 'forbidden');
+  assert.match(s.metricsError!.message, /list pods\.metrics\.k8s\.io/);
+  assert.equal(podDescription(s.pods[0]!, new Date()), 'no metrics · limit 256 MiB');
+});
+
+test('no metrics-server: gauges say "no metrics" with a hint, the rest works', async () => {
+  cluster.admin.setMetricsAvailable(false);
+  const m = watch();
+  const s = await waitFor(m, 'metrics unavailable', (s) => s.listed && s.pods.length === 2 && s.metricsError !== undefined);
+  assert.equal(s.metricsError!.kind, 'metrics-unavailable');
+  assert.match(s.metricsError!.hint, /metrics-server/);
+  assert.ok(s.pods.every((p) => p.metricsAt === undefined));
+  cluster.admin.setMetricsAvailable(true);
+  await waitFor(m, 'metrics back', (s) => !s.metricsError && s.pods.every((p) => p.metricsAt));
+});
+
+test('an expired token is a 401 with "log in again", and recovers after renewal', async () => {
+  cluster.admin.expireToken();
+  const m = watch();
+  const s = await waitFor(m, 'unauthorized', (s) => s.podsError !== undefined && s.metricsError !== undefined);
+  assert.equal(s.podsError!.kind, 'unauthorized');
+  assert.match(s.podsError!.hint, /Log in again/);
+  assert.equal(s.metricsError?.kind, 'unauthorized');
+  cluster.admin.renewToken();
+  await waitFor(m, 'recovery', (s) => s.listed && !s.podsError && s.pods.length === 2);
+});
+
+test('an unreachable server is reported quickly; the watch resumes when it is back', async () => {
+  const m = watch();
+  await waitFor(m, 'first list', (s) => s.listed && s.pods.length === 2);
+  await cluster.admin.setReachable(false);
+  const s = await waitFor(m, 'unreachable', (s) => s.podsError !== undefined, 10_000);
+  assert.equal(s.podsError!.kind, 'unreachable');
+  assert.equal(s.pods.length, 2, 'the last known pods stay visible');
+  await cluster.admin.setReachable(true);
+  await waitFor(m, 'reconnected', (s) => !s.podsError, 15_000);
+  assert.equal(m.requestCounts.list, 1, 'resumed from the last resourceVersion without a re-list');
+});
+
+test('a missing namespace says so instead of an empty tree', async () => {
+  const m = watch({ namespace: 'payments-typo' });
+  const s = await waitFor(m, 'namespace missing', (s) => s.podsError !== undefined);
+  assert.equal(s.podsError!.kind, 'namespace-missing');
+  assert.match(s.podsError!.message, /Namespace "payments-typo" does not exist/);
+});
+
+test('a slow server delays but does not hang or fail', async () => {
+  cluster.admin.setDelay(1500);
+  const m = watch();
+  const s = await waitFor(m, 'a slow list', (s) => s.listed && s.pods.length === 2, 15_000);
+  assert.equal(s.podsError, undefined);
+});
