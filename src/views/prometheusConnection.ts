@@ -43,7 +43,8 @@ export class PrometheusConnections extends Disposable {
     return { ...DEFAULT_METRICS, ...Object.fromEntries(Object.entries(configured ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) };
   }
 
-  async clientFor(access: KubeAccess | undefined): Promise<PrometheusClient> {
+  /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */
+  async clientFor(accessFor: () => KubeAccess | undefined): Promise<PrometheusClient> {
     const config = vscode.workspace.getConfiguration(SECTION);
     const timeoutMs = Math.max(1, config.get<number>(Keys.prometheusTimeout, 30)) * 1000;
     const url = config.get<string>(Keys.prometheusUrl, '').trim();
@@ -54,6 +55,7 @@ export class PrometheusConnections extends Disposable {
         return new UrlTransport({ url, pathPrefix, auth, timeoutMs });
       });
     }
+    const access = accessFor();
     if (!access) {
       throw new PrometheusError('No cluster is open, so no Prometheus service can be found.', 'Open the Memory Triage view or set "memoryTriage.prometheus.url".');
     }

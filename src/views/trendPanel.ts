@@ -79,7 +79,7 @@ export class TrendPanel extends Disposable {
     const controller = (this.loading = new AbortController());
     this.setStatus({ kind: 'loading' });
     try {
-      const client = await this.deps.connections.clientFor(this.deps.access(target.context));
+      const client = await this.deps.connections.clientFor(() => this.deps.access(target.context));
       const window = windowEndingAt(Date.now() / 1000, rangeChoice(this.range));
       const raw = await fetchMemoryTrend(client, { scope: target.scope, ...window, metrics: this.deps.connections.metrics(), signal: controller.signal });
       if (controller.signal.aborted) return;

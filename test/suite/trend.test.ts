@@ -1,0 +1,85 @@
+// Step 2 in the extension host: "Show Memory Trend (Step 2)" on a pod opens the one trend panel,
+// which queries a real Prometheus (started here, history written by hand) and holds the verdict
+// and the projection the webview shows. Also: the panel is reused, and a bad address is said.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
+import type { PodMemory } from '../../src/triage/model.ts';
+import type { TrendPanel } from '../../src/views/trendPanel.ts';
+import { freePort, startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
+import { trendHistory } from '../integration/trendHistory.ts';
+import { activateExtension } from './helpers.ts';
+
+const leaky: PodMemory = {
+  ref: { context: '', namespace: 'default', name: 'api-leaky-0' },
+  uid: 'uid-leaky',
+  workload: { kind: 'Pod', namespace: 'default', name: 'api-leaky-0' },
+  phase: 'Running',
+  labels: { app: 'api' },
+  containers: [{ name: 'api', image: 'api:1', restartCount: 5, ready: true, state: { kind: 'running' }, limitBytes: 256 * 1024 * 1024 }],
+};
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const trendTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('memoryTriage.trend'));
+
+suite('memory trend (step 2)', () => {
+  let prom: LocalPrometheus;
+  let trend: TrendPanel;
+  const config = () => vscode.workspace.getConfiguration('memoryTriage');
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    prom = await startLocalPrometheus(trendHistory(Math.floor(Date.now() / 1000)));
+    trend = ((await activateExtension()).exports as { trend: TrendPanel }).trend;
+    await config().update('prometheus.url', prom.url, vscode.ConfigurationTarget.Global);
+  });
+  suiteTeardown(async () => {
+    await config().update('prometheus.url', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await prom?.stop();
+  });
+
+  test('the leaky pod: a webview panel, growing at 4 MiB/min, ~14 min to its 256 MiB limit', async () => {
+    await vscode.commands.executeCommand('memoryTriage.showTrend', leaky);
+    const status = await until('the trend', () => (trend.current.status.kind === 'ready' ? trend.current.status : undefined));
+    assert.equal(trendTabs().length, 1);
+    assert.equal(trend.current.range, '1h');
+    const [row] = status.rows;
+    assert.equal(row!.pod, 'api-leaky-0');
+    assert.equal(row!.verdict, 'growing');
+    assert.ok(Math.abs(row!.slopeMiBPerMinute! - 4) < 0.01, String(row!.slopeMiBPerMinute));
+    const minutes = row!.secondsToLimit! / 60;
+    assert.ok(minutes > 13.9 && minutes < 14.9, String(minutes));
+    assert.ok(status.trend.events.some((e) => e.kind === 'OOMKilled'));
+  });
+
+  test('a second pod reuses the same panel', async () => {
+    await vscode.commands.executeCommand('memoryTriage.showTrend', { ...leaky, ref: { ...leaky.ref, name: 'api-steady-0' }, uid: 'uid-steady' });
+    const status = await until('the second trend', () =>
+      trend.current.status.kind === 'ready' && trend.current.status.rows[0]?.pod === 'api-steady-0' ? trend.current.status : undefined,
+    );
+    assert.equal(status.rows[0]!.verdict, 'steady');
+    assert.equal(trendTabs().length, 1);
+  });
+
+  test('an address where nothing listens becomes a message with a hint, not a crash', async () => {
+    await config().update('prometheus.url', `http://127.0.0.1:${await freePort()}`, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('memoryTriage.showTrend', leaky);
+      const status = await until('the error', () => (trend.current.status.kind === 'error' ? trend.current.status : undefined));
+      assert.match(status.message, /Cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(status.hint ?? '', /memoryTriage\.prometheus\.url/);
+    } finally {
+      await config().update('prometheus.url', prom.url, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
