@@ -29,7 +29,8 @@ export class PodTree extends Disposable {
   /** Fires with every redraw of the pods (watch events, metrics polls). */
   readonly onDidChangeSnapshot: vscode.Event<PodSnapshot> = this.snapshotEmitter.event;
 
-  private readonly provider = this.register(new PodTreeProvider());
+  /** The items as drawn (read by the extension-host tests). */
+  readonly provider = this.register(new PodTreeProvider());
   readonly view: vscode.TreeView<ReturnType<PodTreeProvider['getChildren']>[number]>;
   private readonly warning = this.register(new ConfigValue<number>(Keys.warningThreshold, 80));
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));

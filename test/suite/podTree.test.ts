@@ -1,0 +1,133 @@
+// The pod tree in the extension host, against the local cluster: gauges and descriptions,
+// the OOMKilled marker arriving through the watch, tooltips, the kubectl text on the
+// clipboard, step 1 and verification, and "no metrics" when metrics-server goes away.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
+import type { PodSnapshot } from '../../src/cluster/podMonitor.ts';
+import type { Verdict } from '../../src/triage/verification.ts';
+import type { PodTree } from '../../src/views/podTree.ts';
+import type { MessageItem, PodItem, PodTreeNode, WorkloadItem } from '../../src/views/podTreeItems.ts';
+import { activateExtension } from './helpers.ts';
+import { startSuiteCluster, type SuiteCluster } from './podTreeCluster.ts';
+
+const config = () => vscode.workspace.getConfiguration('memoryTriage');
+const settings: Record<string, unknown> = { labelSelector: 'app=api', metricsInterval: 2, namespace: 'default', context: '' };
+
+function waitForSnapshot(tree: PodTree, what: string, test: (s: PodSnapshot) => boolean, timeoutMs = 60_000): Promise<PodSnapshot> {
+  return new Promise((resolve, reject) => {
+    const now = tree.snapshot;
+    if (now && test(now)) return resolve(now);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}; pods: ${tree.snapshot?.pods.map((p) => p.ref.name).join(', ')}`));
+    }, timeoutMs);
+    const sub = tree.onDidChangeSnapshot((s) => {
+      if (test(s)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(s);
+      }
+    });
+  });
+}
+
+// The items come from the extension's bundle, not this one: tell them apart by contextValue.
+const isPod = (i: PodTreeNode): i is PodItem => /^memoryTriage\.pod/.test(i.contextValue ?? '');
+const isWorkload = (i: PodTreeNode): i is WorkloadItem => i.contextValue === 'memoryTriage.workload';
+const isMessage = (i: PodTreeNode): i is MessageItem => i.contextValue === 'memoryTriage.message';
+
+const all = (tree: PodTree, node?: PodTreeNode): PodTreeNode[] =>
+  tree.provider.getChildren(node).flatMap((n) => [n, ...all(tree, n)]);
+
+suite('pod tree (step 1)', () => {
+  let cluster: SuiteCluster;
+  let tree: PodTree;
+  const started = new Date();
+
+  suiteSetup(async function () {
+    this.timeout(90_000);
+    const extension = await activateExtension();
+    tree = (extension.exports as { pods: PodTree }).pods;
+    cluster = await startSuiteCluster(extension.extensionPath, {
+      prometheus: { enabled: false },
+      readyDelayMs: 100,
+      backoff: { baseMs: 20_000, maxMs: 20_000 },
+      deployments: [
+        // 60 of 100 MiB growing 90 MiB/min: above 80% after ~13 s, OOM-killed after ~27 s
+        { name: 'api', labels: { app: 'api' }, container: { name: 'api', image: 'python-api:1.4', requests: { memory: '64Mi' }, limits: { memory: '100Mi' }, memory: { startMiB: 60, leakMiBPerMinute: 90 } } },
+        { name: 'api-canary', labels: { app: 'api' }, container: { name: 'api', image: 'python-api:1.4', limits: { memory: '512Mi' }, memory: { startMiB: 100 } } },
+      ],
+    });
+    for (const [key, value] of Object.entries(settings)) await config().update(key, value, vscode.ConfigurationTarget.Global);
+    await config().update('kubeconfig', cluster.kubeconfigPath, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('memoryTriage.pods.focus');
+  });
+
+  suiteTeardown(async () => {
+    for (const key of [...Object.keys(settings), 'kubeconfig']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await cluster?.stop();
+  });
+
+  test('shows the api pods grouped by deployment, with gauges', async () => {
+    const s = await waitForSnapshot(tree, 'two pods with metrics', (s) => s.pods.length === 2 && s.pods.every((p) => p.metricsAt));
+    assert.equal(s.session.contextName, 'emulator');
+    assert.equal(tree.view.description, 'emulator / default / app=api');
+    const items = all(tree);
+    const groups = items.filter(isWorkload).map((g) => g.workload.name).sort();
+    assert.deepEqual(groups, ['api', 'api-canary']);
+    const pods = items.filter(isPod);
+    assert.equal(pods.length, 2);
+    for (const pod of pods) {
+      assert.match(String(pod.description), /^\d+ MiB \/ \d+ MiB · \d+%/);
+      const icon = pod.iconPath as { light: vscode.Uri; dark: vscode.Uri };
+      assert.equal(icon.light.scheme, 'data');
+      assert.notEqual(icon.light.toString(), icon.dark.toString());
+      assert.match((pod.tooltip as vscode.MarkdownString).value, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+    }
+  });
+
+  test('copies the runbook command for a pod, quoted', async () => {
+    const pod = all(tree).find(isPod)!;
+    await vscode.commands.executeCommand('memoryTriage.copyKubectlCommand', pod);
+    const text = await vscode.env.clipboard.readText();
+    assert.equal(text.split('\n')[0], `kubectl --context emulator -n default top pod ${pod.pod.ref.name} --containers`);
+  });
+
+  test('the leaking pod gets its OOMKilled marker through the watch', async function () {
+    this.timeout(90_000);
+    await waitForSnapshot(tree, 'the OOM kill', (s) => s.pods.some((p) => p.containers[0]!.lastTermination?.reason === 'OOMKilled'), 80_000);
+    await new Promise((r) => setTimeout(r, 300)); // the tree redraws after the snapshot event
+    const leaky = all(tree).filter(isPod).find((i) => i.pod.workload.name === 'api')!;
+    assert.match(String(leaky.description), /OOMKilled \d+s ago · ↻1/);
+    assert.equal(leaky.contextValue, 'memoryTriage.pod.oomKilled');
+    // an OOM-killed pod in back-off leads the tree
+    const first = tree.provider.getChildren()[0];
+    assert.ok(first && isWorkload(first) && first.workload.name === 'api', 'the leaky workload is first');
+  });
+
+  test('Check Pod Memory and Verify Recovery judge the same pods', async () => {
+    const summary = (await vscode.commands.executeCommand('memoryTriage.checkPodMemory')) as string;
+    assert.match(summary, /^2 pod\(s\) in emulator \/ default \/ app=api: \d at or above 80% of a limit, 1 OOMKilled in the last hour\./);
+    const verdict = (await vscode.commands.executeCommand('memoryTriage.verifyRecovery', started)) as Verdict;
+    assert.equal(verdict.pass, false);
+    assert.deepEqual(verdict.failures.map((f) => f.pod.workload.name), ['api']);
+  });
+
+  test('without metrics-server the pods stay, with "no metrics" and a hint', async function () {
+    this.timeout(30_000);
+    await cluster.admin('/metrics-available', { available: false });
+    try {
+      await waitForSnapshot(tree, 'metrics error', (s) => s.metricsError?.kind === 'metrics-unavailable', 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const items = all(tree);
+      const message = items.find(isMessage);
+      assert.ok(message, 'a message item explains');
+      assert.match(String(message.label), /^No metrics/);
+      assert.match(String(message.description), /metrics-server/);
+      assert.ok(items.filter(isPod).every((p) => String(p.description).startsWith('no metrics')));
+    } finally {
+      await cluster.admin('/metrics-available', { available: true });
+    }
+  });
+});
