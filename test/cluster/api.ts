@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.ts';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.ts';
 import { sendJson } from './http.ts';
+import { handleLogs } from './logs.ts';
 import { handleMetrics } from './metricsApi.ts';
 import { getOne, list, watch } from './reads.ts';
 import { findType } from './registry.ts';
@@ -55,6 +56,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     if (!type.subresources.some((s) => s.name === sub)) throw pathNotFound();
     if (sub === 'proxy') return proxyService(req, res, info, ctx);
     if (sub === 'scale') return handleScale(req, res, info, type, ctx);
+    if (sub === 'log') return handleLogs(req, res, info, ctx);
     if (sub === 'exec' || sub === 'portforward') throw badRequest('Upgrade request required');
   }
   switch (info.verb) {

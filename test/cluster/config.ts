@@ -29,7 +29,7 @@ export interface DeploymentConfig {
   restartPolicy?: string;
 }
 
-export interface PodConfig extends DeploymentConfig {}
+export type PodConfig = DeploymentConfig;
 
 export interface SyntheticConfig {
   namePrefix: string;

@@ -3,6 +3,7 @@
 // (OOMKilled / Error / Completed in lastState.terminated, restartCount + 1), and restarts
 // with the kubelet's exponential CrashLoopBackOff.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ClusterConfig, MemoryCurve } from './config.ts';
 import type { ContainerLaunch, ProcessExit, ProcessUsage, Runtime } from './driver.ts';
 import type { EventRecorder } from './events.ts';
@@ -13,6 +14,17 @@ import type { K8sObject, Store, StoreEvent } from './store.ts';
 import { SyntheticDriver } from './synthetic.ts';
 
 interface PodState { key: string; namespace: string; name: string; uid: string; podIP: string; containers: ContainerState[]; timers: Set<NodeJS.Timeout>; stopping: boolean; restartPolicy: string }
+
+/** The last 256 KiB of a log file, read before the runtime recreates the container's directory. */
+function readTail(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    const buf = readFileSync(file);
+    return buf.subarray(Math.max(0, buf.length - 256 * 1024));
+  } catch {
+    return undefined;
+  }
+}
 
 let ipCounter = 0;
 function nextPodIP(): string {
@@ -102,8 +114,13 @@ export class Kubelet {
       let startedAt: Date;
       if (launch.workload) {
         if (!this.runtime) throw new Error('the process runtime (test/cluster/runtime) is not available');
-        startedAt = this.runtime.start(launch, onExit).startedAt;
-      } else startedAt = this.synthetic.start(launch, found.curve ?? { startMiB: 16 }, onExit).startedAt;
+        const started: { startedAt: Date; logFile?: string } = this.runtime.start(launch, onExit);
+        startedAt = started.startedAt;
+        cs.logFile = started.logFile;
+      } else {
+        startedAt = this.synthetic.start(launch, found.curve ?? { startMiB: 16 }, onExit).startedAt;
+        cs.logFile = undefined;
+      }
       Object.assign(cs, { containerID: id, phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined });
     } catch (err) {
       const now = iso();
@@ -143,6 +160,7 @@ export class Kubelet {
     // The kubelet forgets the back-off once a container has run well past the longest back-off.
     if (ranMs > 2 * this.config.backoff.maxMs) cs.crashes = 0;
     cs.ready = false;
+    cs.previousLog = readTail(cs.logFile);
     if (!restart) {
       Object.assign(cs, { phase: 'terminated', current: term });
       this.sync(ps);

@@ -18,6 +18,10 @@ export interface ContainerState {
   backoffMessage?: string;
   current?: Terminated;
   last?: Terminated;
+  /** The runtime's log file for the running instance, when it reports one (pods/log). */
+  logFile?: string;
+  /** The tail of the previous instance's log (`kubectl logs --previous`). */
+  previousLog?: Buffer;
 }
 
 export function iso(d: Date = new Date()): string {

@@ -23,7 +23,9 @@ export interface WatchRequest {
 export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Store, w: WatchRequest): void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
-  const send = (type: string, object: K8sObject) => res.write(JSON.stringify({ type, object }) + '\n');
+  const send = (type: string, object: K8sObject) => {
+    if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify({ type, object }) + '\n');
+  };
   const bookmark = (annotations?: Record<string, string>) =>
     send('BOOKMARK', { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } });
   const inScope = (e: StoreEvent) => e.resource === w.resource && (w.namespace === undefined || e.object.metadata.namespace === w.namespace);
@@ -72,11 +74,11 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Sto
   const unsubscribe = store.subscribe(deliver);
   const timers: NodeJS.Timeout[] = [];
   if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), w.bookmarkIntervalMs));
-  timers.push(setTimeout(() => res.end(), w.timeoutSeconds * 1000));
-  const done = () => {
+  timers.push(setTimeout(() => { done(); res.end(); }, w.timeoutSeconds * 1000));
+  function done(): void {
     unsubscribe();
     for (const t of timers) clearTimeout(t);
-  };
+  }
   res.on('close', done);
   req.on('close', done);
 }

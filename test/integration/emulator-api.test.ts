@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rawRequest, rawWatch } from '../cluster/client.ts';
-import { startCluster, type Cluster } from '../cluster/index.ts';
+import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
-const config = {
+const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 300, maxMs: 1000 },
   readyDelayMs: 100,
   watchHistory: 30,

@@ -5,11 +5,11 @@ import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { startCluster, type Cluster } from '../cluster/index.ts';
+import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
 const hasRuntime = existsSync(new URL('../cluster/runtime/index.ts', import.meta.url));
 
-const config = {
+const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 300, maxMs: 1000 },
   readyDelayMs: 100,
   runtimePollMs: 200,

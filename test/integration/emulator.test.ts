@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCluster, type Cluster } from '../cluster/index.ts';
+import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
 const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const hasRuntime = existsSync(new URL('../cluster/runtime/index.ts', import.meta.url));
@@ -17,7 +17,7 @@ const apiContainer = hasRuntime
   ? { name: 'api', image: 'registry.local/api:1.4.2', workload: 'idle', requests: { memory: '32Mi', cpu: '50m' }, limits: { memory: '512Mi' } }
   : { name: 'api', image: 'registry.local/api:1.4.2', memory: { startMiB: 40 }, requests: { memory: '32Mi', cpu: '50m' }, limits: { memory: '512Mi' } };
 
-const config = {
+const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 500, maxMs: 2000 },
   readyDelayMs: 150,
   runtimePollMs: 200,
