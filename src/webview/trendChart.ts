@@ -8,6 +8,9 @@ import { formatBytes } from '../triage/trendFormat.ts';
 
 const LINE_COLOURS = ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-orange', '--vscode-charts-yellow', '--vscode-charts-foreground'];
 
+// Axis steps in binary units, so ticks read 64 MiB, 128 MiB... like the limits they are compared to.
+const BYTE_STEPS = Array.from({ length: 40 }, (_, i) => 2 ** i * 1024);
+
 function themeColour(variable: string, fallbackVariable = '--vscode-foreground'): string {
   const style = getComputedStyle(document.body);
   return style.getPropertyValue(variable).trim() || style.getPropertyValue(fallbackVariable).trim() || 'gray';
@@ -65,8 +68,8 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
       width: 2,
       value: bytes,
     })),
-    ...limits.map((l) => ({ label: limits.length > 1 ? `limit (${l.container})` : 'limit', stroke: red, width: 1.5, dash: [8, 4], value: bytes })),
-    ...thresholds.map(() => ({ label: `${warningPercent}% of limit`, stroke: themeColour('--vscode-charts-yellow'), width: 1, dash: [3, 3], value: bytes })),
+    ...limits.map((l) => ({ label: limits.length > 1 ? `limit (${l.container})` : 'limit', stroke: red, width: 1.5, dash: [8, 4], value: bytes, points: { show: false } })),
+    ...thresholds.map(() => ({ label: `${warningPercent}% of limit`, stroke: themeColour('--vscode-charts-yellow'), width: 1, dash: [3, 3], value: bytes, points: { show: false } })),
   ];
   const peak = Math.max(0, ...lines.flatMap((s) => s.samples.map(([, v]) => v)));
   const grid = themeColour('--vscode-editorWidget-border', '--vscode-panel-border');
@@ -78,7 +81,7 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     scales: { y: { range: () => [0, peak > 0 ? peak * 1.08 : 1] } },
     axes: [
       { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid } },
-      { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid }, size: 70, values: (_u, vals) => vals.map((v) => formatBytes(v)) },
+      { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid }, size: 70, incrs: BYTE_STEPS, values: (_u, vals) => vals.map((v) => formatBytes(v)) },
     ],
     cursor: { drag: { x: true, y: false } }, // drag to zoom in time, double-click to reset
     legend: { live: true },
