@@ -13,6 +13,8 @@ export interface ContainerConfig {
   ports?: number[];
   /** Scripted memory for containers without a process. */
   memory?: MemoryCurve;
+  /** How fast the backfilled Prometheus history shows this container leaking before the cluster started. */
+  historyLeakMiBPerMinute?: number;
 }
 
 /** Working set = startMiB + leakMiBPerMinute * minutes since the container started, +/- jitterMiB. */
@@ -63,7 +65,8 @@ export interface ClusterConfig {
   runtimePollMs: number;
   watchHistory: number;
   bookmarkIntervalMs: number;
-  prometheus: { enabled: boolean; backfillMinutes: number; leakPerMinuteBytes?: number };
+  /** settleMs: how long after the first usage samples the working sets are taken as the backfill's "now" level (processes warm up). */
+  prometheus: { enabled: boolean; backfillMinutes: number; leakPerMinuteBytes?: number; settleMs?: number };
 }
 
 export const defaults: ClusterConfig = {
@@ -78,7 +81,7 @@ export const defaults: ClusterConfig = {
   runtimePollMs: 500,
   watchHistory: 2000,
   bookmarkIntervalMs: 15_000,
-  prometheus: { enabled: true, backfillMinutes: 90 },
+  prometheus: { enabled: true, backfillMinutes: 90, settleMs: 5000 },
 };
 
 export function withDefaults(partial: Partial<ClusterConfig>): ClusterConfig {

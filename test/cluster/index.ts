@@ -11,6 +11,7 @@ import { ControllerLoop } from './controllers.ts';
 import { loadRuntime, type Runtime } from './driver.ts';
 import { EventRecorder } from './events.ts';
 import { Faults } from './faults.ts';
+import { backfillPods } from './history.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { Kubelet } from './kubelet.ts';
 import { loadPrometheusModule, metricsPods, startMetricsEndpoint } from './metricsEndpoint.ts';
@@ -111,7 +112,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (config.prometheus.enabled && promModule) {
       const prom = await promModule.startPrometheus({
         metricsUrl: metrics.url, dataDir: join(dir, 'prometheus'),
-        backfill: { pods: metricsPods(store, kubelet), minutes: config.prometheus.backfillMinutes, leakPerMinuteBytes: config.prometheus.leakPerMinuteBytes },
+        backfill: { pods: await backfillPods(store, kubelet, config), minutes: config.prometheus.backfillMinutes, leakPerMinuteBytes: config.prometheus.leakPerMinuteBytes },
       });
       cleanups.push(() => prom.stop());
       prometheusUrl = prom.url;

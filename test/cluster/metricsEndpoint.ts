@@ -9,7 +9,7 @@ import type { K8sObject, Store } from './store.ts';
 /** The shape test/cluster/prometheus's renderMetrics takes (see the CONTRACT in the README). */
 export interface MetricsPod {
   namespace: string; pod: string; uid: string; node: string;
-  containers: { name: string; image: string; workingSetBytes: number; rssBytes: number; usageBytes: number; limitBytes?: number; requestBytes?: number; restarts: number; lastTerminatedReason?: string }[];
+  containers: { name: string; image: string; workingSetBytes: number; rssBytes: number; usageBytes: number; limitBytes?: number; requestBytes?: number; restarts: number; lastTerminatedReason?: string; leakPerMinuteBytes?: number }[];
 }
 
 interface PrometheusModule {
