@@ -26,6 +26,8 @@ export interface MonitorOptions {
   readonly log: Logger;
   /** Coalesces bursts of watch events into one redraw. */
   readonly debounceMs?: number;
+  /** Kills seen so far; pass the same one to the next monitor so a Refresh keeps "OOM×3". */
+  readonly history?: OomHistory;
 }
 
 // Step 1, live: pods through the watcher (no re-list per change), metrics polled on an interval
@@ -33,7 +35,7 @@ export interface MonitorOptions {
 export class PodMonitor {
   readonly session: ClusterSession;
   private readonly watcher: PodWatcher;
-  private readonly history = new OomHistory();
+  private readonly history: OomHistory;
   private readonly listeners = new Set<(s: PodSnapshot) => void>();
   private metrics = new Map<string, PodMetric>();
   private podsError: ClusterError | undefined;
@@ -49,6 +51,7 @@ export class PodMonitor {
   constructor(session: ClusterSession, options: MonitorOptions) {
     this.session = session;
     this.options = options;
+    this.history = options.history ?? new OomHistory();
     this.watcher = new PodWatcher(session, {
       onChange: () => this.scheduleEmit(),
       onListed: () => void this.onListed(),

@@ -6,6 +6,7 @@ import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import type { PodMemory } from '../triage/model.ts';
+import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
 import { ContainerItem, PodItem } from './podTreeItems.ts';
@@ -36,6 +37,7 @@ export class PodTree extends Disposable {
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
   private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
   private monitor: PodMonitor | undefined;
+  private readonly history = new OomHistory();
   private unsubscribe: (() => void) | undefined;
   private currentSession: ClusterSession | undefined;
   private readonly scopes: ScopeStore;
@@ -79,9 +81,13 @@ export class PodTree extends Disposable {
 
   /** Re-lists pods and reads metrics now (the Refresh command and step 1). */
   async refresh(): Promise<PodSnapshot | undefined> {
+    // Reopen: the kubeconfig may have changed (a new token after "log in again").
     this.closeMonitor();
-    const monitor = this.start();
-    return monitor ? monitor.refresh() : undefined;
+    this.open();
+    const snapshot = await this.monitor?.refresh();
+    // Asked for from the palette with the view hidden: answer, but do not keep polling.
+    if (!this.view.visible) this.monitor?.stop();
+    return snapshot;
   }
 
   async reveal(uid: string): Promise<void> {
@@ -93,7 +99,7 @@ export class PodTree extends Disposable {
     try {
       const session = openSession(this.scopes.scope, this.scopes.kubeconfigPath.value || undefined);
       this.log.info(`Watching pods of ${session.describe()} (${session.server}; kubeconfig ${session.files.join(', ')})`);
-      this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log });
+      this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log, history: this.history });
       this.unsubscribe = this.monitor.onSnapshot((s) => this.draw(s));
       this.view.description = session.describe();
       this.setSession(session);

@@ -1,0 +1,70 @@
+// The packaged extension in code-server against the demo cluster (real Python processes):
+// the tree shows the demo's api pods with gauge descriptions, and once the leaking pod is
+// OOM-killed its row carries the marker. Screenshots for the README.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { defaultConfigPath, startCluster, type Cluster } from '../cluster/index.ts';
+import type { ClusterConfig } from '../cluster/config.ts';
+import { openWorkbench, type Workbench } from './harness.ts';
+import type { TreeRow } from './workbenchDom.ts';
+
+let cluster: Cluster;
+let wb: Workbench;
+
+// The demo as shipped, with the stable api leaking ten times faster so the kill comes in
+// about a minute instead of four, and no Prometheus (the trend is not under test here).
+function fastDemo(): Partial<ClusterConfig> {
+  const demo = JSON.parse(readFileSync(defaultConfigPath, 'utf8')) as ClusterConfig;
+  const api = demo.deployments.find((d) => d.name === 'api')!;
+  api.container = { ...api.container!, env: { ...api.container!.env, LEAK_KB_PER_REQUEST: '480' } };
+  return { ...demo, prometheus: { enabled: false, backfillMinutes: 0 } };
+}
+
+async function rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeoutMs: number): Promise<TreeRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: TreeRow[] = [];
+  while (Date.now() < deadline) {
+    rows = await wb.treeItems();
+    if (ok(rows)) return rows;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
+}
+
+const podRows = (rows: TreeRow[]) => rows.filter((r) => /^api-/.test(r.label) && r.level === 2);
+
+before(async () => {
+  cluster = await startCluster({ config: fastDemo(), prometheus: false });
+  wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.metricsInterval': 3 } });
+});
+
+after(async () => {
+  await wb?.stop();
+  await cluster?.stop();
+});
+
+test('the tree shows the demo api pods with gauge descriptions', async () => {
+  await wb.openActivityView('Memory Triage');
+  const rows = await rowsUntil('two api pods with usage', (rows) => podRows(rows).length === 2 && podRows(rows).every((r) => /MiB \/ 192 MiB · \d+%/.test(r.description)), 60_000);
+  const groups = rows.filter((r) => r.level === 1).map((r) => r.label);
+  assert.ok(groups.includes('api') && groups.includes('api-canary'), `workload rows: ${groups.join(', ')}`);
+  assert.ok(!rows.some((r) => r.label.startsWith('sessions')), 'the label selector app=api leaves sessions out');
+  await wb.screenshot('pod-tree');
+});
+
+test('after the leaky pod is killed, its row shows OOMKilled and the restart', async () => {
+  const rows = await rowsUntil('the OOMKilled marker', (rows) => podRows(rows).some((r) => /OOMKilled \d+[sm] ago/.test(r.description)), 180_000);
+  const killed = podRows(rows).find((r) => r.description.includes('OOMKilled'))!;
+  assert.match(killed.description, /↻\d/);
+  assert.match(killed.label, /^api-[a-z0-9]+-[a-z0-9]+$/);
+  assert.ok(!killed.label.startsWith('api-canary'), 'the canary stays healthy');
+  await wb.screenshot('pod-tree-oomkilled');
+});
+
+test('Check Pod Memory (Step 1) reports the kill', async () => {
+  await wb.runCommand('Memory Triage: Check Pod Memory (Step 1)');
+  const message = await wb.waitForNotification(/OOMKilled in the last hour/, 30_000);
+  assert.match(message, /2 pod\(s\) in emulator \/ default \/ app=api: \d at or above 80% of a limit, 1 OOMKilled in the last hour/);
+  await wb.screenshot('check-pod-memory');
+});
