@@ -153,6 +153,21 @@ describe('emulator with kubectl 1.33', { skip: !existsSync(kubectlPath) && 'kube
     assert.match(bad.stderr, /The Deployment "api" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0/);
   });
 
+  it('resumes a watch from a resourceVersion, and answers a too-old one with 410 Expired', async () => {
+    const rv = JSON.parse(await ok('get', '--raw', '/api/v1/namespaces/bench/pods?limit=1')).metadata.resourceVersion;
+    assert.match(rv, /^\d+$/);
+    await ok('label', 'pod', '-n', 'bench', 'load-07', 'checked=yes');
+    const resumed = await ok('get', '--raw', `/api/v1/namespaces/bench/pods?watch=1&resourceVersion=${rv}&timeoutSeconds=1`);
+    const events = resumed.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name, e.object.metadata.labels.checked]), [['MODIFIED', 'load-07', 'yes']]);
+    // The leaky pod's restarts have pushed resourceVersion 1 out of the 40-event pod history.
+    const old = await ok('get', '--raw', '/api/v1/namespaces/default/pods?watch=1&resourceVersion=1&timeoutSeconds=1');
+    const error = JSON.parse(old.trim());
+    assert.equal(error.type, 'ERROR');
+    assert.deepEqual([error.object.kind, error.object.code, error.object.reason], ['Status', 410, 'Expired']);
+    assert.match(error.object.message, /^too old resource version: 1 \(\d+\)$/);
+  });
+
   it('pages through a list with --chunk-size', async () => {
     const out = await ok('get', 'pods', '-n', 'bench', '--chunk-size=5', '-o', 'name');
     assert.equal(out.trim().split('\n').length, 23);
