@@ -47,6 +47,10 @@ export class TrendPanel extends Disposable {
     super();
     this.deps = deps;
     this.register({ dispose: () => this.panel?.dispose() });
+    // A new threshold changes the threshold line and the verdicts, not the figures: no new query.
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('memoryTriage.warningThreshold') || e.affectsConfiguration('memoryTriage.criticalThreshold')) this.rejudge();
+    }));
     if (deps.selections) {
       this.register(deps.selections((pod) => {
         const same = this.target?.scope.kind === 'pods' && this.target.scope.names.length === 1 && this.target.scope.names[0] === pod.ref.name && this.target.scope.namespace === pod.ref.namespace;
@@ -96,6 +100,14 @@ export class TrendPanel extends Disposable {
     } finally {
       if (this.loading === controller) this.loading = undefined;
     }
+  }
+
+  private rejudge(): void {
+    const t = this.deps.thresholds();
+    this.post({ type: 'settings', warningPercent: t.warning });
+    if (this.status.kind !== 'ready') return;
+    const rows = summarizeTrend(this.status.trend, { warningPercent: t.warning, criticalPercent: t.critical });
+    this.setStatus({ ...this.status, rows });
   }
 
   private setStatus(status: TrendStatus): void {

@@ -12,6 +12,8 @@ import { openWorkbench, type Workbench } from './harness.ts';
 let prom: LocalPrometheus;
 let cluster: Cluster;
 let wb: Workbench;
+// what the browser said about the webview's Content-Security-Policy (it must say nothing)
+const cspComplaints: string[] = [];
 
 const pod = (name: string, startMiB: number, leakMiBPerMinute: number) => ({
   name,
@@ -28,6 +30,7 @@ before(async () => {
     settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.namespace': 'default', 'memoryTriage.labelSelector': 'app=api' },
     viewport: { width: 1440, height: 900 },
   });
+  wb.page.on('console', (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && cspComplaints.push(m.text()));
 });
 after(async () => {
   await wb?.stop();
@@ -68,6 +71,7 @@ test('the trend of the leaky pod: chart, limit line, OOM marker and "reaches 256
   assert.match(await page.locator('.u-legend .u-series').nth(1).innerText(), /MiB/);
 
   await wb.screenshot('memory-trend');
+  assert.deepEqual(cspComplaints, []);
 });
 
 test('another range re-queries and keeps the projection', async () => {
