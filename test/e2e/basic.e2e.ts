@@ -1,0 +1,43 @@
+// The packaged VSIX in code-server: the activity-bar icon opens the view, a command runs from
+// the F1 palette, and the extension's output channel carries its activation line.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { openWorkbench, ROOT, type Workbench } from './harness.ts';
+
+const { version } = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string };
+let wb: Workbench;
+
+before(async () => {
+  // A kubeconfig that does not exist: the view must still open and say what to do.
+  wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': '/nonexistent/kubeconfig' } });
+});
+after(async () => {
+  await wb?.stop();
+});
+
+test('the Memory Triage icon opens the view with a welcome or the pod tree', async () => {
+  await wb.openActivityView('Memory Triage');
+  const header = await wb.page.locator('.part.sidebar .pane-header').allInnerTexts();
+  assert.ok(header.some((h) => /pods/i.test(h)), `no Pods view in the side bar: ${header.join(' | ')}`);
+  const rows = await wb.treeItems();
+  if (rows.length === 0) {
+    const welcome = await wb.welcomeText();
+    assert.match(welcome, /Select a Cluster|kubeconfig/i);
+  }
+  await wb.screenshot('memory-triage-view');
+});
+
+test('Memory Triage: Show Log runs from F1 and the channel shows the activation line', async () => {
+  await wb.runCommand('Memory Triage: Show Log');
+  await wb.page.locator('.part.panel .monaco-editor .view-lines').first().waitFor({ timeout: 10_000 });
+  const text = await wb.outputChannelText('Memory Triage');
+  assert.match(text, new RegExp(`Kube Memory Triage ${version.replace(/\./g, '\\.')} activated`));
+});
+
+test('Memory Triage: Select Cluster Context says what is wrong with a missing kubeconfig', async () => {
+  await wb.runCommand('Memory Triage: Select Cluster Context');
+  const message = await wb.waitForNotification(/kubeconfig/i);
+  assert.match(message, /nonexistent|not found|no such|does not exist|cannot/i, message);
+  await wb.screenshot('select-context-missing-kubeconfig');
+});

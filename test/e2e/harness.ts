@@ -1,0 +1,158 @@
+// The packaged extension in a real VS Code: packs the VSIX (once per process), installs it into a
+// fresh code-server, opens the workbench in Debian's Chromium and offers what a test needs to
+// drive it the way an on-call engineer does. A new E2E case is a few lines:
+//
+//   const wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': file } });
+//   try { await wb.openActivityView('Memory Triage'); assert.ok((await wb.treeItems()).length > 0); }
+//   finally { await wb.stop(); }
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from '../../scripts/codeServer.ts';
+import { launchChromium } from './browser.ts';
+import { commandPalette, notificationTexts, outputText, treeRows, type TreeRow } from './workbenchDom.ts';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+export const FIXTURE_WORKSPACE = join(ROOT, 'test', 'fixtures', 'workspace');
+
+export interface WorkbenchOptions {
+  /** user settings (written to both the User and Machine settings of the server) */
+  readonly settings?: Record<string, unknown>;
+  /** folder to open; default test/fixtures/workspace */
+  readonly folder?: string;
+  /** extra environment for code-server and the extension host */
+  readonly env?: NodeJS.ProcessEnv;
+  /** browser viewport; screenshots have this size */
+  readonly viewport?: { width: number; height: number };
+}
+
+let packaged: string | undefined;
+
+/** The VSIX under test: $KMT_E2E_VSIX when set (npm test packs once), else packed here once. */
+export function vsixPath(): string {
+  if (process.env.KMT_E2E_VSIX) return process.env.KMT_E2E_VSIX;
+  if (!packaged) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    packaged = join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  }
+  return packaged;
+}
+
+export class Workbench {
+  readonly page: Page;
+  readonly server: CodeServer;
+  readonly #browser: Browser;
+  readonly #stateDir: string;
+
+  constructor(page: Page, server: CodeServer, browser: Browser, stateDir: string) {
+    this.page = page;
+    this.server = server;
+    this.#browser = browser;
+    this.#stateDir = stateDir;
+  }
+
+  /** Clicks the activity-bar icon whose title is `title` and waits for its side bar. */
+  async openActivityView(title: string): Promise<void> {
+    const icon = this.page.locator(`.part.activitybar [aria-label^="${title}"]`).first();
+    await icon.waitFor({ timeout: 30_000 });
+    const sidebar = this.page.locator('.part.sidebar');
+    const open = await sidebar.locator('.composite.title .title-label').textContent().catch(() => '');
+    if (!open?.toLowerCase().includes(title.toLowerCase()) || !(await sidebar.isVisible())) await icon.click();
+    await sidebar.locator('.composite.title .title-label', { hasText: new RegExp(title, 'i') }).waitFor({ timeout: 15_000 });
+  }
+
+  /**
+   * Runs a command by its palette title ("Memory Triage: Show Log") through F1. A command that
+   * shows its own quick pick passes `opensPicker`; then pick with page.keyboard or a locator.
+   */
+  async runCommand(title: string, opensPicker = false): Promise<void> {
+    await commandPalette(this.page, title, opensPicker);
+  }
+
+  /** Rows of the trees in the side bar: label, description, tooltip-free. */
+  async treeItems(): Promise<TreeRow[]> {
+    return treeRows(this.page.locator('.part.sidebar'));
+  }
+
+  /** The welcome text (and its buttons) a view shows when it has nothing to list. */
+  async welcomeText(): Promise<string> {
+    const welcome = this.page.locator('.part.sidebar .welcome-view-content').first();
+    await welcome.waitFor({ timeout: 15_000 });
+    return (await welcome.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Messages of the notification toasts now on screen. */
+  async notifications(): Promise<string[]> {
+    return notificationTexts(this.page);
+  }
+
+  /** Waits for a toast whose message contains `text`; returns the full message. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+    await toast.waitFor({ timeout: timeoutMs });
+    return (await toast.innerText()).trim();
+  }
+
+  /** The text of an output channel, shown in the Output panel (its visible lines). */
+  async outputChannelText(channel: string): Promise<string> {
+    return outputText(this.page, channel);
+  }
+
+  /** PNG of the whole workbench into test/e2e/screenshots/<name>.png; returns the path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** Closes the browser, stops code-server (its whole process group) and removes its state. */
+  async stop(): Promise<void> {
+    await this.#browser.close().catch(() => undefined);
+    await this.server.stop();
+    rmSync(this.#stateDir, { recursive: true, force: true });
+  }
+}
+
+/** code-server with the packaged extension installed, and a browser page on its workbench. */
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const vsix = vsixPath();
+  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
+  const stateDir = mkdtempSync(join(tmpdir(), 'kmt-e2e-'));
+  const folder = options.folder ?? FIXTURE_WORKSPACE;
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'extensions.ignoreRecommendations': true,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...options.settings,
+  };
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer({ folder, stateDir, settings, vsixes: [vsix], env: options.env });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    // The workbench is usable once the activity bar and the status bar are drawn.
+    await page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
+    await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    // Pictures and DOM reads are steadier once the status bar no longer says "Activating Extensions".
+    await page
+      .locator('.part.statusbar', { hasText: 'Activating Extensions' })
+      .waitFor({ state: 'detached', timeout: 30_000 })
+      .catch(() => undefined);
+    return new Workbench(page, server, browser, stateDir);
+  } catch (err) {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+}
