@@ -50,8 +50,15 @@ export function podLevel(pod: PodMemory, t: Thresholds): Level {
   return pod.containers.some((c) => c.workingSetBytes !== undefined) ? 'no-limit' : 'no-metrics';
 }
 
-// For ordering only: a container that was OOM-killed and is not running again (back-off,
-// no metrics yet) is at its limit in every sense that matters to the on-call engineer.
+/** What a pod's gauge icon draws: its level and percent, a pod down after an OOM kill drawn full and critical. */
+export function podGauge(pod: PodMemory, t: Thresholds): { level: Level; percent: number | undefined } {
+  const pct = sortPercent(pod);
+  if (pct !== undefined && pct >= 100 && podPercent(pod) === undefined) return { level: 'critical', percent: 100 };
+  return { level: podLevel(pod, t), percent: podPercent(pod) };
+}
+
+// For ordering (and the icon): a container that was OOM-killed and is not running again
+// (back-off, no metrics yet) is at its limit in every sense that matters to the on-call engineer.
 function sortPercent(pod: PodMemory): number | undefined {
   const down = pod.containers.some((c) => c.state.kind !== 'running' && c.lastTermination?.reason === 'OOMKilled');
   const pct = podPercent(pod);

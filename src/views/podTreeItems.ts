@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ContainerMemory, PodMemory, WorkloadRef } from '../triage/model.ts';
 import { containerDescription, podDescription, podTooltipMarkdown } from '../triage/describe.ts';
 import { lastOomKill } from '../triage/oomHistory.ts';
-import { containerPercent, levelOf, podLevel, podPercent, type Thresholds } from '../triage/pressure.ts';
+import { containerPercent, levelOf, podGauge, podPercent, type Thresholds } from '../triage/pressure.ts';
 import { gaugeIcon } from './gaugeIcons.ts';
 
 // contextValues matched by the `when` clauses of package.json's view/item/context menus.
@@ -28,7 +28,8 @@ export class WorkloadItem extends vscode.TreeItem {
     this.description = [`${workload.kind}`, `${pods.length} pod${pods.length === 1 ? '' : 's'}`, hot ? `${hot} ≥ ${t.warning}%` : '', ooms ? `${ooms} OOMKilled` : '']
       .filter(Boolean)
       .join(' · ');
-    this.iconPath = gaugeIcon(podLevel(pods[0]!, t), podPercent(pods[0]!));
+    const gauge = podGauge(pods[0]!, t);
+    this.iconPath = gaugeIcon(gauge.level, gauge.percent);
     this.tooltip = `${workload.kind} ${workload.namespace}/${workload.name}`;
     this.contextValue = ContextValue.workload;
   }
@@ -42,7 +43,8 @@ export class PodItem extends vscode.TreeItem {
     this.pod = pod;
     this.id = `pod:${pod.uid}`;
     this.description = podDescription(pod, now) + (oomCount > 1 ? ` · OOM×${oomCount}` : '');
-    this.iconPath = gaugeIcon(podLevel(pod, t), podPercent(pod));
+    const gauge = podGauge(pod, t);
+    this.iconPath = gaugeIcon(gauge.level, gauge.percent);
     const md = new vscode.MarkdownString(podTooltipMarkdown(pod, now));
     md.supportThemeIcons = false;
     this.tooltip = md;

@@ -32,6 +32,22 @@ async function rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeout
   throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
 }
 
+// The side bar is narrow by default; a wider one shows whole descriptions in the pictures.
+async function widenSideBar(width: number): Promise<void> {
+  const box = await wb.page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await wb.page.mouse.move(box.x + box.width + 1, y);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(box.x + width, y, { steps: 5 });
+  await wb.page.mouse.up();
+}
+
+async function picture(name: string): Promise<void> {
+  await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  await wb.screenshot(name);
+}
+
 const podRows = (rows: TreeRow[]) => rows.filter((r) => /^api-/.test(r.label) && r.level === 2);
 
 before(async () => {
@@ -46,11 +62,12 @@ after(async () => {
 
 test('the tree shows the demo api pods with gauge descriptions', async () => {
   await wb.openActivityView('Memory Triage');
+  await widenSideBar(640);
   const rows = await rowsUntil('two api pods with usage', (rows) => podRows(rows).length === 2 && podRows(rows).every((r) => /MiB \/ 192 MiB · \d+%/.test(r.description)), 60_000);
   const groups = rows.filter((r) => r.level === 1).map((r) => r.label);
   assert.ok(groups.includes('api') && groups.includes('api-canary'), `workload rows: ${groups.join(', ')}`);
   assert.ok(!rows.some((r) => r.label.startsWith('sessions')), 'the label selector app=api leaves sessions out');
-  await wb.screenshot('pod-tree');
+  await picture('pod-tree');
 });
 
 test('after the leaky pod is killed, its row shows OOMKilled and the restart', async () => {
@@ -59,7 +76,11 @@ test('after the leaky pod is killed, its row shows OOMKilled and the restart', a
   assert.match(killed.description, /↻\d/);
   assert.match(killed.label, /^api-[a-z0-9]+-[a-z0-9]+$/);
   assert.ok(!killed.label.startsWith('api-canary'), 'the canary stays healthy');
-  await wb.screenshot('pod-tree-oomkilled');
+  // Open the killed pod to show its container row too.
+  await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: killed.label }).first().click();
+  await wb.page.keyboard.press('ArrowRight');
+  await rowsUntil('the container row', (rows) => rows.some((r) => r.level === 3 && r.label === 'api'), 10_000);
+  await picture('pod-tree-oomkilled');
 });
 
 test('Check Pod Memory (Step 1) reports the kill', async () => {

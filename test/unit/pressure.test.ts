@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byPressure, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
+import { byPressure, podGauge, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
 import { byName, fixturePods } from './fixtures/load.ts';
 
 test('percent is per container against its own limit', () => {
@@ -43,4 +43,11 @@ test('groups by workload, most pressed first, bare pods last', () => {
 test('an OOM-killed container still in back-off sorts as if at its limit', () => {
   const pods = fixturePods(false); // no metrics at all: only the crash-looping redis has a rank
   assert.equal([...pods].sort(byPressure)[0]!.ref.name, 'redis-0');
+});
+
+test('the gauge of a pod down after an OOM kill is drawn full and critical', () => {
+  const redis = byName(fixturePods(false), 'redis-0');
+  assert.deepEqual(podGauge(redis, RUNBOOK_THRESHOLDS), { level: 'critical', percent: 100 });
+  const api = byName(fixturePods(false), 'api-7d9f8c6b5-x2k4q'); // OOM-killed earlier, running again
+  assert.deepEqual(podGauge(api, RUNBOOK_THRESHOLDS), { level: 'no-metrics', percent: undefined });
 });
