@@ -17,6 +17,8 @@ export interface ContainerTrend {
   readonly secondsToLimit?: number;
   readonly restarts: number;
   readonly oomKills: number;
+  /** Falls from near the limit with no restart recorded: OOM kills Prometheus did not see as such. */
+  readonly limitDrops: number;
   readonly verdict: TrendVerdictKind;
   readonly verdictText: string;
 }
@@ -61,12 +63,16 @@ export function summarizeContainer(
     oomKills: events.filter((e) => e.kind === 'OOMKilled').length,
   };
   const samples = series.samples;
-  if (samples.length < 2) return { ...base, verdict: 'no-data', verdictText: 'not enough samples in this window' };
+  if (samples.length < 2) return { ...base, limitDrops: 0, verdict: 'no-data', verdictText: 'not enough samples in this window' };
   const latest = samples[samples.length - 1]![1];
 
   const cuts = resetPoints(samples, stepSeconds);
   const restartCuts = cuts.filter((i) => nearEvent(samples[i]![0], events, stepSeconds));
-  const churnCuts = cuts.length - restartCuts.length;
+  // A fall from the critical share of the limit is the OOM killer's work even when no restart
+  // was recorded (no kube-state-metrics, or two kills inside one step): not GC churn.
+  const nearLimit = (i: number) => limit !== undefined && samples[i - 1]![1] >= (limit * options.criticalPercent) / 100;
+  const limitDrops = cuts.filter((i) => !restartCuts.includes(i) && nearLimit(i)).length;
+  const churnCuts = cuts.length - restartCuts.length - limitDrops;
 
   // Growth is judged after the last reset: a leak restarted by an OOM kill climbs again from low.
   // If the last piece is too short, the piece before it tells the rate just as well.
@@ -79,6 +85,7 @@ export function summarizeContainer(
 
   const figures = {
     ...base,
+    limitDrops,
     latestBytes: latest,
     slopeMiBPerMinute: fit ? slopeMiBPerMinute(fit) : undefined,
     r2: fit?.r2,
@@ -92,6 +99,7 @@ export function summarizeContainer(
   if (growing) {
     const why = [formatRate(slopeMiBPerMinute(fit))];
     if (base.oomKills > 0) why.push(`OOMKilled ${base.oomKills}× in this window`);
+    else if (limitDrops > 0) why.push(`fell back from the limit ${limitDrops}× in this window`);
     else if (churnCuts >= 2) why.push('rising under a GC sawtooth');
     return { ...figures, verdict: 'growing', verdictText: `growing: leak suspected (${why.join(', ')})` };
   }

@@ -89,3 +89,17 @@ test('no limit: growth without a projection; too few samples: no data', () => {
   const [none] = summarizeTrend(trendOf([100]), options);
   assert.equal(none!.verdict, 'no-data');
 });
+
+test('falls from the limit with no restart recorded are OOM kills, not GC churn', () => {
+  const ramp = Array.from({ length: 11 }, (_, i) => 100 + 40 * i); // 100..500 MiB, 500 is 98% of 512
+  const climbing = Array.from({ length: 8 }, (_, i) => 60 + 10 * i);
+  const [row] = summarizeTrend(trendOf([...ramp, ...ramp, ...climbing]), options);
+  assert.equal(row!.limitDrops, 2);
+  assert.equal(row!.verdict, 'growing');
+  assert.equal(row!.verdictText, 'growing: leak suspected (+10 MiB/min, fell back from the limit 2× in this window)');
+  // the same shape far below the limit stays a GC sawtooth
+  const low = [...ramp, ...ramp, ...ramp].map((v) => v / 4);
+  const [churn] = summarizeTrend(trendOf(low), options);
+  assert.equal(churn!.verdict, 'sawtooth');
+  assert.equal(churn!.limitDrops, 0);
+});
