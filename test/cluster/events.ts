@@ -1,6 +1,5 @@
 // Kubernetes Events as the kubelet and controllers record them; repeats of the same
 // reason and message on the same object bump `count` instead of adding a new Event.
-import { randomBytes } from 'node:crypto';
 import { nodeName } from './objects.ts';
 import type { K8sObject, Store } from './store.ts';
 
@@ -16,6 +15,7 @@ export interface EventInput {
 export class EventRecorder {
   private readonly store: Store;
   private readonly names = new Map<string, string>();
+  private counter = 0;
 
   constructor(store: Store) {
     this.store = store;
@@ -33,7 +33,8 @@ export class EventRecorder {
       });
       return;
     }
-    const name = `${meta.name}.${randomBytes(8).toString('hex')}`;
+    // Like the kubelet's `<object>.<unix nanos in hex>`: names sort in time order.
+    const name = `${meta.name}.${(BigInt(Date.now()) * 1_000_000n + BigInt(this.counter++ % 1_000_000)).toString(16)}`;
     this.names.set(dedupKey, name);
     const component = e.component ?? 'kubelet';
     const involved: K8sObject = { kind: e.object.kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: e.object.apiVersion, resourceVersion: meta.resourceVersion };

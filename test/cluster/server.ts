@@ -25,7 +25,8 @@ export class ApiServer {
     this.token = token;
     this.server = createServer({ key: tls.keyPem, cert: tls.certPem, ALPNProtocols: ['http/1.1'] }, (req, res) => void this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head));
-    this.server.on('secureConnection', (s) => {
+    // Raw TCP sockets, so connections still in the TLS handshake are cut too.
+    this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
