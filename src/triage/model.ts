@@ -76,6 +76,8 @@ export interface MemoryTrend {
   readonly workingSet: readonly SeriesOf[];
   readonly limits: readonly SeriesOf[];
   readonly events: readonly TrendEvent[];
+  /** Other memory measures drawn beside the working set for comparison (RSS, usage incl. page cache). */
+  readonly compare?: readonly { readonly label: string; readonly series: readonly SeriesOf[] }[];
   /** Where the figures came from, said to the user (URL without credentials, query). */
   readonly source: string;
 }
