@@ -15,6 +15,7 @@ export const Keys = {
   prometheusService: 'prometheus.service',
   prometheusTimeout: 'prometheus.timeoutSeconds',
   prometheusMetrics: 'prometheus.metrics',
+  prometheusCompare: 'prometheus.compare',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -10,9 +10,28 @@ import type { K8sObject, Store } from './store.ts';
 
 const hashAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
+/**
+ * Sorted keys, no nulls, no empty objects/lists: templates that mean the same hash the same,
+ * whoever serialised them (kubectl's rollout undo sends Go's encoding, with
+ * `creationTimestamp: null` and its own key order).
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (key === 'pod-template-hash') continue;
+    const v = canonical((value as Record<string, unknown>)[key]);
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object' && Object.keys(v as object).length === 0) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
 /** A pod-template-hash that looks like the real one (a short safe-encoded string). */
 export function templateHash(template: K8sObject): string {
-  const digest = createHash('sha256').update(JSON.stringify(template)).digest();
+  const digest = createHash('sha256').update(JSON.stringify(canonical(template))).digest();
   let out = '';
   for (let i = 0; i < 10; i++) out += hashAlphabet[digest[i] % hashAlphabet.length];
   return out;
