@@ -7,12 +7,22 @@ import { join } from 'node:path';
 import { ensureCodeServer } from './codeServerInstall.ts';
 import { startGroup, tail, type Started } from './processes.ts';
 
+/** Quiet workbench defaults for tests and the demo: no welcome page, chat, tips or git prompt. */
+export const WORKBENCH_DEFAULTS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'extensions.ignoreRecommendations': true,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
 export interface CodeServerOptions {
   /** folder opened in the workbench */
   readonly folder: string;
   /** scratch folder for user data, extensions, logs; created when missing */
   readonly stateDir: string;
-  /** written to <stateDir>/data/{User,Machine}/settings.json before start */
+  /** over WORKBENCH_DEFAULTS, written to <stateDir>/data/{User,Machine}/settings.json before start */
   readonly settings?: Record<string, unknown>;
   /** VSIX files installed into the extensions folder before start */
   readonly vsixes?: readonly string[];
@@ -47,7 +57,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // memoryTriage.kubeconfig (a path on the server). Both get the same settings.
   for (const scope of ['User', 'Machine']) {
     mkdirSync(join(userDataDir, scope), { recursive: true });
-    writeFileSync(join(userDataDir, scope, 'settings.json'), JSON.stringify(options.settings ?? {}, null, 2));
+    writeFileSync(join(userDataDir, scope, 'settings.json'), JSON.stringify({ ...WORKBENCH_DEFAULTS, ...options.settings }, null, 2));
   }
   // An empty config file and XDG_DATA_HOME keep code-server from writing into ~/.config and ~/.local.
   const config = join(options.stateDir, 'config.yaml');

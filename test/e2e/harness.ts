@@ -20,7 +20,7 @@ export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
 export const FIXTURE_WORKSPACE = join(ROOT, 'test', 'fixtures', 'workspace');
 
 export interface WorkbenchOptions {
-  /** user settings (written to both the User and Machine settings of the server) */
+  /** user settings over WORKBENCH_DEFAULTS (written to the server's User and Machine settings) */
   readonly settings?: Record<string, unknown>;
   /** folder to open; default test/fixtures/workspace */
   readonly folder?: string;
@@ -125,14 +125,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
   const stateDir = mkdtempSync(join(tmpdir(), 'kmt-e2e-'));
   const folder = options.folder ?? FIXTURE_WORKSPACE;
-  const settings = {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'extensions.ignoreRecommendations': true,
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    ...options.settings,
-  };
+  const settings = options.settings ?? {};
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {

@@ -27,11 +27,7 @@ export interface SuiteResult {
 
 /** User settings for a test run, from the environment (see the header). */
 export function testSettings(): Record<string, unknown> {
-  const settings: Record<string, unknown> = {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'extensions.ignoreRecommendations': true,
-  };
+  const settings: Record<string, unknown> = {};
   if (process.env.KMT_TEST_KUBECONFIG) settings['memoryTriage.kubeconfig'] = process.env.KMT_TEST_KUBECONFIG;
   return { ...settings, ...JSON.parse(process.env.KMT_TEST_SETTINGS || '{}') };
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
+import { WORKBENCH_DEFAULTS } from '../../scripts/codeServer.ts';
 import { testSettings } from '../e2e/runSuite.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -21,7 +22,7 @@ function vscodeVersion(): string {
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'kmt-electron-'));
 mkdirSync(join(userDataDir, 'User'), { recursive: true });
-writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(testSettings(), null, 2));
+writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...WORKBENCH_DEFAULTS, ...testSettings() }, null, 2));
 try {
   const code = await runTests({
     version: vscodeVersion(),
