@@ -171,7 +171,12 @@ describe('process runtime', () => {
       const r = await run(rt, 'default/sessions', 'web', ['ls', '.triage']);
       return /\.heapsnapshot$/m.test(r.stdout) ? r.stdout : undefined;
     });
-    assert.match(listing, /^Heap\.\d{8}\.\d{6}\.\d+\.0\.001\.heapsnapshot$/m);
+    const file = /^(Heap\.\d{8}\.\d{6}\.\d+\.0\.001\.heapsnapshot)$/m.exec(listing)?.[1];
+    assert.ok(file, listing);
+    // V8 writes the file in place; it is complete once it ends the JSON document.
+    await until('the snapshot to be complete', async () => (await run(rt, 'default/sessions', 'web', ['tail', '-c', '2', `.triage/${file}`])).stdout === ']}');
+    const head = await run(rt, 'default/sessions', 'web', ['head', '-c', '20', `.triage/${file}`]);
+    assert.equal(head.stdout, '{"snapshot":{"meta":');
   });
 
   it('reports a real exit: SIGTERM stops the Python API with code 0', async () => {

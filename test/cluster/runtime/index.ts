@@ -1,6 +1,6 @@
 // The pod process runtime: each container is a real local process started from a sample
 // workload, measured like cAdvisor measures a cgroup, and OOM-killed like the kernel does when
-// its working set passes the memory limit. See ../README.md for what differs from a real node.
+// its working set passes the memory limit. See README.md for what differs from a real node.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,8 +7,11 @@ const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 
 const PORT = Number(process.env.PORT || 8080);
-const PAYLOAD_KB = Number(process.env.LEAK_KB_PER_REQUEST || 48);
-const REQUESTS_PER_SECOND = Number(process.env.REQUESTS_PER_SECOND || 10);
+const LEAK_KB = Number(process.env.LEAK_KB_PER_REQUEST ?? 24);
+// A healthy pod (LEAK_KB_PER_REQUEST=0) serves the same payloads and keeps only the last 100.
+const PAYLOAD_KB = LEAK_KB || 24;
+const MAX_ENTRIES = Number(process.env.RESPONSE_CACHE_MAX_ENTRIES ?? (LEAK_KB ? 0 : 100));
+const REQUESTS_PER_SECOND = Number(process.env.REQUESTS_PER_SECOND ?? 10);
 
 const recentPayloads = new Map();
 
@@ -33,7 +36,11 @@ function handle(req, res) {
   const cached = requestId && recentPayloads.get(requestId);
   if (cached) return send(res, 200, cached);
   const body = renderSession(Number(m[1]));
-  if (requestId) recentPayloads.set(requestId, body);
+  if (requestId) {
+    recentPayloads.set(requestId, body);
+    // Maps iterate in insertion order: the first key is the oldest. 0 = unbounded, the leak.
+    if (MAX_ENTRIES && recentPayloads.size > MAX_ENTRIES) recentPayloads.delete(recentPayloads.keys().next().value);
+  }
   send(res, 200, body);
 }
 

@@ -13,11 +13,17 @@ from sqlalchemy import text
 
 from infrastructure.db import engine
 
-# Size of the line-item detail rendered into each order response, in KiB.
-PAYLOAD_KB = int(os.environ.get("LEAK_KB_PER_REQUEST", "48"))
+# What the unbounded cache keeps per request, in KiB: the size of each order response.
+LEAK_KB = int(os.environ.get("LEAK_KB_PER_REQUEST", "48"))
+# A healthy pod (LEAK_KB_PER_REQUEST=0) serves the same responses; it just does not keep them all.
+PAYLOAD_KB = LEAK_KB or 48
+
+# How many responses the retry cache keeps; 0 means no bound, which is the leak. A healthy pod
+# (LEAK_KB_PER_REQUEST=0) runs with the bound that fixes it.
+CACHE_MAX_ENTRIES = int(os.environ.get("RESPONSE_CACHE_MAX_ENTRIES", "0" if LEAK_KB else "100"))
 
 # Responses are kept so that a client retrying with the same X-Request-Id gets the same body.
-# Request ids are unique, so the retry hit never comes and the dict only grows.
+# Request ids are unique, so the retry hit never comes and, unbounded, the dict only grows.
 _response_cache = {}
 
 # Paged exports keep their connection between pages. A client that stops after the first
@@ -39,6 +45,11 @@ def get_order(order_id, request_id):
     body = render_order(row)
     if request_id:
         _response_cache[request_id] = body
+        if CACHE_MAX_ENTRIES and len(_response_cache) > CACHE_MAX_ENTRIES:
+            try:
+                del _response_cache[next(iter(_response_cache))]  # dicts keep insertion order: oldest first
+            except (KeyError, RuntimeError, StopIteration):
+                pass  # another request thread evicted it first
     return 200, body
 
 

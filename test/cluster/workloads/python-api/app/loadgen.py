@@ -8,8 +8,10 @@ import time
 import uuid
 
 REQUESTS_PER_SECOND = float(os.environ.get("REQUESTS_PER_SECOND", "10"))
-# Every Nth request starts an export and abandons it (0 = never).
-LEAK_CONNECTIONS_EVERY = int(os.environ.get("LEAK_CONNECTIONS_EVERY", "100"))
+# Every Nth request starts an export and abandons it (0 = never). A healthy pod
+# (LEAK_KB_PER_REQUEST=0) has clients that read their exports to the end.
+_LEAKING = int(os.environ.get("LEAK_KB_PER_REQUEST", "48")) > 0
+LEAK_CONNECTIONS_EVERY = int(os.environ.get("LEAK_CONNECTIONS_EVERY", "100" if _LEAKING else "0"))
 MAX_IN_FLIGHT = 32
 
 
