@@ -6,6 +6,9 @@
 /** Metric names, configurable for clusters that relabel or run older exporters. */
 export interface TrendMetrics {
   readonly workingSet: string;
+  /** cAdvisor's RSS and usage (usage counts page cache, which the kernel can reclaim): for comparison only. */
+  readonly rss: string;
+  readonly usage: string;
   readonly limit: string;
   readonly restarts: string;
   readonly lastTerminatedReason: string;
@@ -13,6 +16,8 @@ export interface TrendMetrics {
 
 export const DEFAULT_METRICS: TrendMetrics = {
   workingSet: 'container_memory_working_set_bytes',
+  rss: 'container_memory_rss',
+  usage: 'container_memory_usage_bytes',
   limit: 'kube_pod_container_resource_limits',
   restarts: 'kube_pod_container_status_restarts_total',
   lastTerminatedReason: 'kube_pod_container_status_last_terminated_reason',
@@ -109,8 +114,13 @@ function selector(metric: string, matchers: readonly string[]): string {
 const BY_CONTAINER = 'by (namespace, pod, container)';
 
 export function workingSetQuery(metrics: TrendMetrics, scope: PodScope): string {
+  return containerMemoryQuery(metrics.workingSet, scope);
+}
+
+/** Any cAdvisor per-container memory gauge, application containers only. */
+export function containerMemoryQuery(metric: string, scope: PodScope): string {
   const m = [...scopeMatchers(scope), matcher('container', '!=', ''), matcher('container', '!=', 'POD')];
-  return `max ${BY_CONTAINER} (${selector(metrics.workingSet, m)})`;
+  return `max ${BY_CONTAINER} (${selector(metric, m)})`;
 }
 
 export function limitQuery(metrics: TrendMetrics, scope: PodScope): string {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { PrometheusClient } from '../prometheus/client.ts';
 import { describeSelectors, discoverPrometheus, type Candidate } from '../prometheus/discovery.ts';
 import { PrometheusError, PrometheusNotFoundError } from '../prometheus/errors.ts';
+import type { CompareWith } from '../prometheus/memoryTrend.ts';
 import { DEFAULT_METRICS, type TrendMetrics } from '../prometheus/promql.ts';
 import { formatServiceRef, parseServiceRef, ServiceProxyTransport, type ServiceRef } from '../prometheus/serviceProxyTransport.ts';
 import { UrlTransport, type PrometheusAuth } from '../prometheus/urlTransport.ts';
@@ -44,6 +45,12 @@ export class PrometheusConnections extends Disposable {
   }
 
   /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */
+  /** Measures to draw beside the working set (setting memoryTriage.prometheus.compare). */
+  compare(): CompareWith[] {
+    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(Keys.prometheusCompare, []);
+    return Array.isArray(value) ? value.filter((v): v is CompareWith => v === 'rss' || v === 'usage') : [];
+  }
+
   async clientFor(accessFor: () => KubeAccess | undefined): Promise<PrometheusClient> {
     const config = vscode.workspace.getConfiguration(SECTION);
     const timeoutMs = Math.max(1, config.get<number>(Keys.prometheusTimeout, 30)) * 1000;

@@ -56,7 +56,13 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     ...l,
     samples: l.samples.map(([t, v]) => [t, (v * warningPercent) / 100] as const),
   }));
-  const lines = [...trend.workingSet, ...limits, ...thresholds];
+  // comparison lines (RSS, usage) in their container's colour, thin and dotted
+  const compared = (trend.compare ?? []).flatMap((c) => c.series.map((series) => ({ label: c.label, series })));
+  const colourOf = (s: SeriesOf) => {
+    const i = Math.max(0, trend.workingSet.findIndex((w) => w.pod === s.pod && w.container === s.container));
+    return themeColour(LINE_COLOURS[i % LINE_COLOURS.length]!);
+  };
+  const lines = [...trend.workingSet, ...limits, ...thresholds, ...compared.map((c) => c.series)];
   const data = alignedData(trend, lines);
   const bytes = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : formatBytes(v));
   const red = themeColour('--vscode-charts-red', '--vscode-errorForeground');
@@ -70,6 +76,7 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     })),
     ...limits.map((l) => ({ label: limits.length > 1 ? `limit (${l.container})` : 'limit', stroke: red, width: 1.5, dash: [8, 4], value: bytes, points: { show: false } })),
     ...thresholds.map(() => ({ label: `${warningPercent}% of limit`, stroke: themeColour('--vscode-charts-yellow'), width: 1, dash: [3, 3], value: bytes, points: { show: false } })),
+    ...compared.map((c) => ({ label: `${label(c.series, manyContainers)} ${c.label}`, stroke: colourOf(c.series), width: 1, dash: [1, 3], value: bytes, points: { show: false } })),
   ];
   const peak = Math.max(0, ...lines.flatMap((s) => s.samples.map(([, v]) => v)));
   const grid = themeColour('--vscode-editorWidget-border', '--vscode-panel-border');
