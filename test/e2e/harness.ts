@@ -139,7 +139,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     // Pictures and DOM reads are steadier once the status bar no longer says "Activating Extensions".
     await page
       .locator('.part.statusbar', { hasText: 'Activating Extensions' })
-      .waitFor({ state: 'detached', timeout: 30_000 })
+      .waitFor({ state: 'detached', timeout: 10_000 })
       .catch(() => undefined);
     return new Workbench(page, server, browser, stateDir);
   } catch (err) {
