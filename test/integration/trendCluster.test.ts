@@ -69,10 +69,15 @@ test('the same figures by URL as through the service proxy', async () => {
   const scope = { kind: 'workload', namespace: 'default', workload: 'Deployment', name: 'api-worker' } as const;
   const byUrl = new PrometheusClient(new UrlTransport({ url: cluster.prometheusUrl! }));
   const byProxy = new PrometheusClient(new ServiceProxyTransport(kc, { namespace: 'monitoring', name: 'prometheus-server', port: '9090', scheme: 'http' }));
-  const [a, b] = await Promise.all([fetchMemoryTrend(byUrl, { scope, ...window }), fetchMemoryTrend(byProxy, { scope, ...window })]);
+  const [a, b] = await Promise.all([fetchMemoryTrend(byUrl, { scope, ...window, compare: ['rss', 'usage'] }), fetchMemoryTrend(byProxy, { scope, ...window })]);
   await Promise.all([byUrl.transport.close(), byProxy.transport.close()]);
   assert.equal(a.workingSet.length, 1);
   assert.deepEqual(a.workingSet, b.workingSet);
   const [row] = summarizeTrend(a, { warningPercent: 80, criticalPercent: 90 });
   assert.equal(row!.verdict, 'steady', row!.verdictText);
+  // cAdvisor's usage counts page cache on top of the working set
+  assert.deepEqual(a.compare?.map((c) => [c.label, c.series.length]), [['RSS', 1], ['usage', 1]]);
+  const usage = a.compare![1]!.series[0]!.samples.at(-1)![1];
+  assert.ok(usage >= a.workingSet[0]!.samples.at(-1)![1], 'usage below the working set');
+  assert.equal(b.compare, undefined);
 });
