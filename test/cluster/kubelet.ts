@@ -134,11 +134,21 @@ export class Kubelet {
     this.events.record({ object: pod, reason: 'Created', message: `Created container: ${cs.name}`, fieldPath });
     this.events.record({ object: pod, reason: 'Started', message: `Started container ${cs.name}`, fieldPath });
     this.sync(ps);
-    this.later(ps, this.config.readyDelayMs, () => {
+    const port = launch.workload ? launch.ports?.[0] : undefined;
+    const probe = () => {
       if (cs.containerID !== id || cs.phase !== 'running') return;
-      cs.ready = true;
-      this.sync(ps);
-    });
+      if (port === undefined || !this.runtime) return this.markReady(ps, cs);
+      // Like a tcpSocket readiness probe: Ready once the process accepts connections on its first port.
+      const socket = this.runtime.connect(ps.key, cs.name, port);
+      socket.once('connect', () => { socket.destroy(); if (cs.containerID === id && cs.phase === 'running') this.markReady(ps, cs); });
+      socket.once('error', () => { socket.destroy(); this.later(ps, 200, probe); });
+    };
+    this.later(ps, this.config.readyDelayMs, probe);
+  }
+
+  private markReady(ps: PodState, cs: ContainerState): void {
+    cs.ready = true;
+    this.sync(ps);
   }
 
   private onExit(ps: PodState, cs: ContainerState, id: string, exit: ProcessExit, startError?: string): void {
