@@ -4,7 +4,6 @@ import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
 import { DEFAULT_RANGE, RANGES, rangeChoice, windowEndingAt, type RangeId } from '../prometheus/step.ts';
-import { PrometheusError } from '../prometheus/errors.ts';
 import type { PodScope } from '../prometheus/promql.ts';
 import type { PodMemory } from '../triage/model.ts';
 import { withPodFacts } from '../triage/trendPodFacts.ts';
@@ -54,7 +53,8 @@ export class TrendPanel extends Disposable {
     if (deps.selections) {
       this.register(deps.selections((pod) => {
         const same = this.target?.scope.kind === 'pods' && this.target.scope.names.length === 1 && this.target.scope.names[0] === pod.ref.name && this.target.scope.namespace === pod.ref.namespace;
-        if (this.panel && !same) void this.show(targetForPod(pod), { preserveFocus: true });
+        // only a panel on screen follows: a click in the tree must not pull a hidden tab forward
+        if (this.panel?.visible && !same) void this.show(targetForPod(pod), { preserveFocus: true });
       }));
     }
   }
@@ -96,7 +96,9 @@ export class TrendPanel extends Disposable {
       if (controller.signal.aborted) return; // replaced by a newer load
       const message = err instanceof Error ? err.message : String(err);
       this.deps.log.warn(`Trend ${target.title} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-      this.setStatus({ kind: 'error', message, hint: err instanceof PrometheusError ? err.hint : undefined });
+      // PrometheusError and the cluster layer's ClusterError both carry a hint
+      const hint = (err as { hint?: unknown } | undefined)?.hint;
+      this.setStatus({ kind: 'error', message, hint: typeof hint === 'string' ? hint : undefined });
     } finally {
       if (this.loading === controller) this.loading = undefined;
     }

@@ -71,6 +71,17 @@ suite('memory trend (step 2)', () => {
     assert.equal(trendTabs().length, 1);
   });
 
+  test('a workload item charts its pods by the names its controller gives them', async () => {
+    const pods = [0, 1].map((i) => ({ ...leaky, ref: { ...leaky.ref, name: `api-leaky-${i}` }, uid: `uid-${i}`, workload: { kind: 'StatefulSet' as const, namespace: 'default', name: 'api-leaky' } }));
+    await vscode.commands.executeCommand('memoryTriage.showTrend', { workload: pods[0]!.workload, pods });
+    const status = await until('the workload trend', () =>
+      trend.current.status.kind === 'ready' && trend.current.target?.scope.kind === 'workload' ? trend.current.status : undefined,
+    );
+    // only api-leaky-0 has history; the steady and churning pods are not this StatefulSet's
+    assert.deepEqual(status.rows.map((r) => r.pod), ['api-leaky-0']);
+    assert.equal(trend.current.target?.title, 'default / StatefulSet api-leaky');
+  });
+
   test('an address where nothing listens becomes a message with a hint, not a crash', async () => {
     await config().update('prometheus.url', `http://127.0.0.1:${await freePort()}`, vscode.ConfigurationTarget.Global);
     try {
