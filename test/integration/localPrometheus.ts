@@ -27,12 +27,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalPrometheus(openMetrics: string): Promise<LocalPrometheus> {
+/** `webConfig`: Prometheus's --web.config.file text (basic_auth_users, TLS), when wanted. */
+export async function startLocalPrometheus(openMetrics: string, webConfig?: string): Promise<LocalPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'kmt-prom-'));
   const data = join(dir, 'tsdb');
   await writeFile(join(dir, 'history.om'), openMetrics);
   await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), data]);
   await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  if (webConfig) await writeFile(join(dir, 'web.yml'), webConfig);
   const port = await freePort();
   const child: ChildProcess = spawn(
     'prometheus',
@@ -42,6 +44,7 @@ export async function startLocalPrometheus(openMetrics: string): Promise<LocalPr
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=30d',
       '--log.level=warn',
+      ...(webConfig ? [`--web.config.file=${join(dir, 'web.yml')}`] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -60,7 +63,7 @@ export async function startLocalPrometheus(openMetrics: string): Promise<LocalPr
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(`${url}/-/ready`);
-      if (res.ok) return { url, stop };
+      if (res.ok || res.status === 401) return { url, stop }; // 401: up, behind basic auth
     } catch {
       // not listening yet
     }
