@@ -138,10 +138,20 @@ export class Kubelet {
     const probe = () => {
       if (cs.containerID !== id || cs.phase !== 'running') return;
       if (port === undefined || !this.runtime) return this.markReady(ps, cs);
-      // Like a tcpSocket readiness probe: Ready once the process accepts connections on its first port.
+      // Like a tcpSocket readiness probe: Ready once the process accepts connections on its first
+      // port; a full accept queue drops the SYN, so give up after a second (timeoutSeconds).
       const socket = this.runtime.connect(ps.key, cs.name, port);
-      socket.once('connect', () => { socket.destroy(); if (cs.containerID === id && cs.phase === 'running') this.markReady(ps, cs); });
-      socket.once('error', () => { socket.destroy(); this.later(ps, 200, probe); });
+      let settled = false;
+      const settle = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        if (!ok) this.later(ps, 200, probe);
+        else if (cs.containerID === id && cs.phase === 'running') this.markReady(ps, cs);
+      };
+      socket.once('connect', () => settle(true));
+      socket.once('error', () => settle(false));
+      socket.setTimeout(1000, () => settle(false));
     };
     this.later(ps, this.config.readyDelayMs, probe);
   }
