@@ -13,6 +13,23 @@ export interface Started {
   stop(graceMs?: number): Promise<void>;
 }
 
+// Groups still running. A runner that exits or is interrupted (Ctrl-C, SIGTERM from node --test)
+// must not leave them behind: they run detached, so no terminal signal reaches them.
+const live = new Set<ChildProcess>();
+let cleanupInstalled = false;
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) killGroup(c, 'SIGKILL');
+  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    // A program with its own handler (the demo) stops things itself, gracefully.
+    if (process.listenerCount(signal) > 0) continue;
+    process.once(signal, () => process.exit(code));
+  }
+}
+
 export function startGroup(
   command: string,
   args: readonly string[],
@@ -45,9 +62,8 @@ export function startGroup(
       resolve();
     });
   });
-  // A test runner that dies must not leave the group behind.
-  const killOnExit = () => killGroup(child, 'SIGKILL');
-  process.on('exit', killOnExit);
+  live.add(child);
+  installCleanup();
 
   return {
     child,
@@ -75,7 +91,7 @@ export function startGroup(
       });
     },
     async stop(graceMs = 5000) {
-      process.off('exit', killOnExit);
+      live.delete(child);
       if (exited) {
         killGroup(child, 'SIGKILL'); // grandchildren that outlived the leader
         return;
