@@ -48,7 +48,14 @@ export async function ensureCodeServer(): Promise<{ node: string; entry: string 
   const node = node24();
   const entry = join(packageDir(), 'out', 'node', 'entry.js');
   if (existsSync(join(installDir(), MARKER)) && existsSync(entry)) return { node, entry };
+  await withInstallLock(async () => {
+    // Another process (the demo, a second test run) may have installed it while we waited.
+    if (!existsSync(join(installDir(), MARKER))) await install(node, entry);
+  });
+  return { node, entry };
+}
 
+async function install(node: string, entry: string): Promise<void> {
   const started = Date.now();
   console.error(`code-server ${CODE_SERVER_VERSION}: installing into ${installDir()} (about 5 minutes, 600 MB)`);
   rmSync(installDir(), { recursive: true, force: true });
@@ -70,7 +77,43 @@ export async function ensureCodeServer(): Promise<{ node: string; entry: string 
   const seconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(join(installDir(), MARKER), JSON.stringify({ version: CODE_SERVER_VERSION, node: process.versions.node, seconds }));
   console.error(`code-server ${CODE_SERVER_VERSION}: installed and verified in ${seconds} s`);
-  return { node, entry };
+}
+
+/** One install at a time per cache folder: a lock directory holding the installer's pid. */
+async function withInstallLock(f: () => Promise<void>): Promise<void> {
+  const lock = `${installDir()}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 2) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      const pid = Number((() => { try { return readFileSync(join(lock, 'pid'), 'utf8'); } catch { return '0'; } })());
+      if (!isAlive(pid) && waited >= 2) {
+        rmSync(lock, { recursive: true, force: true }); // left by an installer that died
+        continue;
+      }
+      if (waited === 0) console.error(`code-server: waiting for the install run by pid ${pid} (${lock})`);
+      if (waited > 1200) throw new Error(`code-server: ${lock} still held by pid ${pid} after 20 min`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    await f();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function verify(node: string, entry: string): Promise<void> {
