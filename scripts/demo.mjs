@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCodeServer } from './codeServer.ts';
+import { ensureDependencies } from './dependencies.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLUSTER_MODULE = join(ROOT, 'test', 'cluster', 'index.ts');
@@ -28,6 +29,7 @@ async function stopAll(reason, code) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(signal, 0));
 
 try {
+  ensureDependencies();
   // 1. The cluster.
   const settings = {};
   if (existsSync(CLUSTER_MODULE)) {
