@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
 import { Disposable } from '../disposable.ts';
 import { statusBarText } from '../triage/describe.ts';
-import { byPressure, podLevel } from '../triage/pressure.ts';
+import { byPressure, podGauge } from '../triage/pressure.ts';
 import { POD_VIEW_ID, type PodTree } from './podTree.ts';
 
 // The worst pod of the scope ("api-7d9f… 93% · OOM×2"), always in sight; a click focuses the view.
@@ -25,7 +25,7 @@ export class PodStatusBar extends Disposable {
       this.item.hide();
       return;
     }
-    const level = podLevel(worst, this.tree.thresholds);
+    const { level } = podGauge(worst, this.tree.thresholds);
     const oom = snapshot.oomCounts.get(worst.uid) ?? 0;
     this.item.text = `$(pulse) ${statusBarText(worst, oom)}`;
     this.item.tooltip = `Memory Triage: ${worst.ref.namespace}/${worst.ref.name} is the pod under most memory pressure in ${snapshot.session.describe()}.\nClick to show the pods.`;
