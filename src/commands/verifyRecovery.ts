@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
+import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
 import type { CommandContext } from './index.ts';
 import { pickAndReveal } from './podPick.ts';
 import { freshSnapshot } from './refresh.ts';
@@ -26,17 +26,6 @@ async function askSince(ctx: CommandContext): Promise<Date | undefined> {
   if (pick.at) return pick.at;
   const typed = await vscode.window.showInputBox({ title: 'No OOMKilled since', placeHolder: '14:05 or 2026-11-27T14:05:00Z', validateInput: (v) => (parseSince(v) ? undefined : 'HH:MM (local time today) or an ISO date') });
   return typed ? parseSince(typed) : undefined;
-}
-
-export function parseSince(text: string, today = new Date()): Date | undefined {
-  const hm = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (hm) {
-    const d = new Date(today);
-    d.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
-    return Number(hm[1]) < 24 && Number(hm[2]) < 60 ? d : undefined;
-  }
-  const d = new Date(text.trim());
-  return text.trim() && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
 // The runbook's Verification: top pods under 80% of limit and no OOMKilled, judged from fresh

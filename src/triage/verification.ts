@@ -44,3 +44,15 @@ export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thres
         : `FAIL: ${failures.length} of ${pods.length} pod(s) fail (${t.warning}% threshold, OOMKilled since ${when} UTC).`;
   return { pass, checked: pods.length, since, failures, summary };
 }
+
+/** "14:05" (local time today) or an ISO date, as typed in Verify Recovery; undefined when neither. */
+export function parseSince(text: string, today = new Date()): Date | undefined {
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (hm) {
+    const d = new Date(today);
+    d.setHours(Number(hm[1]), Number(hm[2]), 0, 0);
+    return Number(hm[1]) < 24 && Number(hm[2]) < 60 ? d : undefined;
+  }
+  const d = new Date(text.trim());
+  return text.trim() && !Number.isNaN(d.getTime()) ? d : undefined;
+}

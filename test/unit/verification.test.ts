@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
-import { verifyRecovery } from '../../src/triage/verification.ts';
+import { parseSince, verifyRecovery } from '../../src/triage/verification.ts';
 import { byName, fixturePods } from './fixtures/load.ts';
 
 test('passes when every pod is under the threshold and none was OOM-killed since', () => {
@@ -31,4 +31,11 @@ test('a kill before the moment does not count, a crash loop and missing metrics 
 
 test('no pods is not a pass', () => {
   assert.equal(verifyRecovery([], new Date(), RUNBOOK_THRESHOLDS).pass, false);
+});
+
+test('"since" accepts HH:MM today or an ISO date, nothing else', () => {
+  const today = new Date(2026, 10, 27, 15, 0, 0);
+  assert.equal(parseSince('14:05', today)?.getTime(), new Date(2026, 10, 27, 14, 5, 0).getTime());
+  assert.equal(parseSince('2026-11-27T14:05:00Z')?.toISOString(), '2026-11-27T14:05:00.000Z');
+  for (const bad of ['', '25:00', '14:75', 'yesterday']) assert.equal(parseSince(bad, today), undefined, bad);
 });
