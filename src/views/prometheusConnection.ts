@@ -28,7 +28,7 @@ const secretKey = (url: string) => `memoryTriage.prometheus.auth:${url}`;
 export class PrometheusConnections extends Disposable {
   private readonly extension: vscode.ExtensionContext;
   private readonly log: Logger;
-  private cached: { key: string; client: PrometheusClient } | undefined;
+  private cached: { key: string; owner: object | undefined; client: PrometheusClient } | undefined;
 
   constructor(extension: vscode.ExtensionContext, log: Logger) {
     super();
@@ -67,7 +67,8 @@ export class PrometheusConnections extends Disposable {
       throw new PrometheusError('No cluster is open, so no Prometheus service can be found.', 'Open the Memory Triage view or set "memoryTriage.prometheus.url".');
     }
     const service = await this.serviceFor(access, config.get<string>(Keys.prometheusService, '').trim());
-    return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }));
+    // keyed by the KubeConfig object too: a reopened session (new file, new token) gets a new transport
+    return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }), access.kubeConfig);
   }
 
   /** Discovers again and lets the user choose, even when one was remembered. */
@@ -145,11 +146,11 @@ export class PrometheusConnections extends Disposable {
     }
   }
 
-  private async reuse(key: string, make: () => Promise<UrlTransport | ServiceProxyTransport>): Promise<PrometheusClient> {
-    if (this.cached?.key === key) return this.cached.client;
+  private async reuse(key: string, make: () => Promise<UrlTransport | ServiceProxyTransport>, owner?: object): Promise<PrometheusClient> {
+    if (this.cached?.key === key && this.cached.owner === owner) return this.cached.client;
     this.drop();
     const client = new PrometheusClient(await make());
-    this.cached = { key, client };
+    this.cached = { key, owner, client };
     return client;
   }
 
