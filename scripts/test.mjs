@@ -77,7 +77,7 @@ const tiers = {
     if (pack.code !== 0) return stepCounts(pack);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const vsix = join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-    const counts = nodeTestCounts(await run(nodeTest('test/e2e/*.e2e.ts', ['--test-concurrency=1']), { KMT_E2E_VSIX: vsix }));
+    const counts = nodeTestCounts(await run(nodeTest('test/e2e/*.e2e.ts', ['--test-concurrency=1', '--test-timeout=300000']), { KMT_E2E_VSIX: vsix }));
     if (counts.failed === 0 && args.includes('--update-images')) copyScreenshots();
     return counts;
   },
