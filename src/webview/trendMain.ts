@@ -36,6 +36,15 @@ function renderRanges(current: RangeId): void {
   );
 }
 
+/** The chart's markers in words: the canvas cannot say them to a screen reader. */
+function markerNote(events: readonly { kind: string }[]): string {
+  const ooms = events.filter((e) => e.kind === 'OOMKilled').length;
+  const restarts = events.length - ooms;
+  if (events.length === 0) return '';
+  const parts = [ooms ? `${ooms} OOM kill${ooms === 1 ? '' : 's'} (red "OOM" lines)` : '', restarts ? `${restarts} other restart${restarts === 1 ? '' : 's'} (orange "↻" lines)` : ''];
+  return `In this window: ${parts.filter(Boolean).join(', ')}. `;
+}
+
 function render(): void {
   if (!state) return;
   title.textContent = state.title;
@@ -68,7 +77,7 @@ function render(): void {
       chartBox.replaceChildren();
       if (s.trend.workingSet.length > 0) chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent });
       renderTable(table, s.rows);
-      source.textContent = `Source: ${s.trend.source}`;
+      source.textContent = `${markerNote(s.trend.events)}Source: ${s.trend.source}`;
       return;
     }
   }

@@ -63,6 +63,7 @@ test('the trend of the leaky pod: chart, limit line, OOM marker and "reaches 256
   assert.match(legend, /80% of limit/);
   const source = await page.locator('#source').innerText();
   assert.match(source, /service monitoring\/prometheus-server:9090 via 127\.0\.0\.1/);
+  assert.match(source, /^In this window: 1 OOM kill \(red "OOM" lines\)\. Source:/);
 
   // hovering the chart shows the value in MiB
   const canvas = page.locator('.uplot .u-over');
