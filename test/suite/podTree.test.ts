@@ -114,6 +114,23 @@ suite('pod tree (step 1)', () => {
     assert.deepEqual(verdict.failures.map((f) => f.pod.workload.name), ['api']);
   });
 
+  test('hiding the view stops the watch and the polling; showing it resumes', async function () {
+    this.timeout(30_000);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await new Promise((r) => setTimeout(r, 1000)); // let a redraw in flight land
+    assert.equal(tree.view.visible, false);
+    let redraws = 0;
+    const sub = tree.onDidChangeSnapshot(() => redraws++);
+    try {
+      await new Promise((r) => setTimeout(r, 5000)); // metricsInterval is 2 s
+      assert.equal(redraws, 0, 'no metrics poll or watch event while hidden');
+      await vscode.commands.executeCommand('memoryTriage.pods.focus');
+      await waitForSnapshot(tree, 'a redraw after showing', () => redraws > 0, 15_000);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   test('without metrics-server the pods stay, with "no metrics" and a hint', async function () {
     this.timeout(30_000);
     await cluster.admin('/metrics-available', { available: false });
