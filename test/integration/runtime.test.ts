@@ -70,10 +70,12 @@ describe('process runtime', () => {
     for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} left behind`);
   });
 
-  it('OOM-kills a leaking workload over its limit, with exit code 137', async () => {
+  it('OOM-kills a leaking workload over its limit, with exit code 137, while its healthy sibling lives on', async () => {
     const limit = 120 * MiB;
     launch({ podKey: 'default/api-leaky', container: 'api', workload: 'python-api', memoryLimitBytes: limit,
       env: { LEAK_KB_PER_REQUEST: '256', REQUESTS_PER_SECOND: '20' } });
+    launch({ podKey: 'default/api-healthy', container: 'api', workload: 'python-api', memoryLimitBytes: limit,
+      env: { LEAK_KB_PER_REQUEST: '0', REQUESTS_PER_SECOND: '20' } });
     const seen: number[] = [];
     const exit = await until('the OOM kill', () => {
       const u = rt.usage('default/api-leaky', 'api');
@@ -86,6 +88,11 @@ describe('process runtime', () => {
     assert.ok(Math.max(...seen) > 80 * MiB, `working set grew (max ${Math.max(...seen)})`);
     assert.ok(Math.max(...seen) <= limit + 40 * MiB, 'killed soon after crossing the limit');
     assert.equal(rt.usage('default/api-leaky', 'api'), undefined);
+    const healthy = rt.usage('default/api-healthy', 'api');
+    assert.ok(healthy && healthy.workingSetBytes < 0.8 * limit, `healthy sibling below 80% (${healthy?.workingSetBytes})`);
+    assert.equal(exits.get('default/api-healthy')!.length, 0);
+    await rt.stop('default/api-healthy');
+    assert.equal(exits.get('default/api-healthy')!.length, 0, 'stop() does not report an exit');
   });
 
   it('reaches the workload port through connect()', async () => {

@@ -7,9 +7,9 @@ const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 
 const PORT = Number(process.env.PORT || 8080);
-const LEAK_KB = Number(process.env.LEAK_KB_PER_REQUEST ?? 24);
+const LEAK_KB = Number(process.env.LEAK_KB_PER_REQUEST ?? 16);
 // A healthy pod (LEAK_KB_PER_REQUEST=0) serves the same payloads and keeps only the last 100.
-const PAYLOAD_KB = LEAK_KB || 24;
+const PAYLOAD_KB = LEAK_KB || 16;
 const MAX_ENTRIES = Number(process.env.RESPONSE_CACHE_MAX_ENTRIES ?? (LEAK_KB ? 0 : 100));
 const REQUESTS_PER_SECOND = Number(process.env.REQUESTS_PER_SECOND ?? 10);
 

@@ -82,7 +82,8 @@ def _build_report():
     if not tracemalloc.is_tracing():
         return report
     current, peak = tracemalloc.get_traced_memory()
-    report["tracemalloc"].update(tracedBytes=current, peakBytes=peak)
+    # overheadBytes: what tracemalloc itself holds (traces and every distinct traceback seen).
+    report["tracemalloc"].update(tracedBytes=current, peakBytes=peak, overheadBytes=tracemalloc.get_tracemalloc_memory())
     _snapshot = tracemalloc.take_snapshot().filter_traces([
         tracemalloc.Filter(False, tracemalloc.__file__),
         tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
