@@ -1,0 +1,72 @@
+// Two Prometheus-like services in the cluster (the Helm chart's server and a Thanos querier):
+// the first trend asks which one, the answer is remembered for the context, and
+// "Select Prometheus" asks again. Both services proxy to one real Prometheus; the trend's source
+// line says which service was used.
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startCluster, type Cluster } from '../cluster/index.ts';
+import { startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
+import { trendHistory } from '../integration/trendHistory.ts';
+import { openWorkbench, type Workbench } from './harness.ts';
+
+let prom: LocalPrometheus;
+let cluster: Cluster;
+let wb: Workbench;
+
+before(async () => {
+  prom = await startLocalPrometheus(trendHistory(Math.floor(Date.now() / 1000)));
+  cluster = await startCluster({
+    prometheus: false,
+    config: {
+      namespaces: ['default', 'observability'],
+      pods: [{ name: 'api-leaky-0', namespace: 'default', labels: { app: 'api' }, container: { name: 'api', image: 'api:1', limits: { memory: '256Mi' }, memory: { startMiB: 200, leakMiBPerMinute: 4 } } }],
+      services: [{ name: 'thanos-query', namespace: 'observability', labels: { 'app.kubernetes.io/name': 'thanos-query' }, ports: [{ name: 'http', port: 10902 }] }],
+    },
+  });
+  cluster.setServiceTarget('monitoring', 'prometheus-server', 9090, prom.url);
+  cluster.setServiceTarget('observability', 'thanos-query', 10902, prom.url);
+  wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.namespace': 'default', 'memoryTriage.labelSelector': 'app=api' } });
+});
+after(async () => {
+  await wb?.stop();
+  await cluster?.stop();
+  await prom?.stop();
+});
+
+const webview = () => wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+const quickPick = () => wb.page.locator('.quick-input-widget').filter({ visible: true });
+
+async function sourceLine(service: string): Promise<string> {
+  const source = webview().locator('#source', { hasText: service });
+  await source.waitFor({ timeout: 30_000 });
+  return source.innerText();
+}
+
+test('several services: the user picks one, and it is remembered for the context', async () => {
+  await wb.openActivityView('Memory Triage');
+  const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'api-leaky-0' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await wb.runCommand('Memory Triage: Show Memory Trend (Step 2)', true);
+
+  await quickPick().waitFor({ timeout: 15_000 });
+  // each row: the service, then (as the detail) the label selector that found it
+  const texts = (await quickPick().locator('.monaco-list-row .label-name').allInnerTexts()).map((s) => s.trim());
+  assert.deepEqual(texts.filter((t) => !t.includes('=')), ['monitoring/prometheus-server', 'observability/thanos-query']);
+  assert.ok(texts.includes('app.kubernetes.io/name=prometheus,app.kubernetes.io/component=server'), texts.join(' | '));
+  await quickPick().locator('.monaco-list-row', { hasText: 'thanos-query' }).click();
+  assert.match(await sourceLine('thanos-query'), /service observability\/thanos-query:10902/);
+
+  // again: no question, the same service
+  await webview().locator('#refresh').click();
+  await webview().locator('#status', { hasText: 'Updated' }).waitFor({ timeout: 15_000 });
+  assert.equal(await quickPick().count(), 0);
+  assert.match(await sourceLine('thanos-query'), /thanos-query/);
+});
+
+test('"Select Prometheus" asks again and the open trend follows the new choice', async () => {
+  await wb.runCommand('Memory Triage: Select Prometheus', true);
+  await quickPick().waitFor({ timeout: 15_000 });
+  await quickPick().locator('.monaco-list-row', { hasText: 'prometheus-server' }).click();
+  assert.match(await sourceLine('prometheus-server'), /service monitoring\/prometheus-server:9090/);
+});
