@@ -164,7 +164,14 @@ export class PodMonitor {
     clearTimeout(this.emitTimer);
     this.emitTimer = undefined;
     this.last = this.build();
-    for (const listener of [...this.listeners]) listener(this.last);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(this.last);
+      } catch (err) {
+        // A failing view must not stop the polling loop or surface as an unhandled rejection.
+        this.options.log.error(`pod snapshot listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
   }
 
   private build(): PodSnapshot {

@@ -45,11 +45,13 @@ export class PodItem extends vscode.TreeItem {
     this.description = podDescription(pod, now) + (oomCount > 1 ? ` · OOM×${oomCount}` : '');
     const gauge = podGauge(pod, t);
     this.iconPath = gaugeIcon(gauge.level, gauge.percent);
-    const md = new vscode.MarkdownString(podTooltipMarkdown(pod, now));
-    md.supportThemeIcons = false;
-    this.tooltip = md;
     this.contextValue = lastOomKill(pod) ? ContextValue.podOom : ContextValue.pod;
   }
+}
+
+/** The Markdown tooltip, built only when VS Code asks (hover), not for every pod on every redraw. */
+export function podTooltip(pod: PodMemory, now = new Date()): vscode.MarkdownString {
+  return new vscode.MarkdownString(podTooltipMarkdown(pod, now));
 }
 
 export class ContainerItem extends vscode.TreeItem {
@@ -70,9 +72,9 @@ export class ContainerItem extends vscode.TreeItem {
 
 /** A line that says what is wrong or missing, with what to do in its tooltip or command. */
 export class MessageItem extends vscode.TreeItem {
-  constructor(label: string, hint: string, icon: 'error' | 'warning' | 'info', command?: vscode.Command) {
+  constructor(label: string, hint: string, icon: 'error' | 'warning' | 'info', command?: vscode.Command, key = label) {
     super(label, vscode.TreeItemCollapsibleState.None);
-    this.id = `message:${label}`;
+    this.id = `message:${key}`;
     this.description = hint;
     this.tooltip = `${label}\n${hint}`;
     this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(icon === 'error' ? 'errorForeground' : icon === 'warning' ? 'editorWarning.foreground' : 'foreground'));

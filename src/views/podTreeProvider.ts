@@ -2,25 +2,26 @@ import * as vscode from 'vscode';
 import type { ClusterError } from '../cluster/clusterError.ts';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
 import { groupByWorkload, type Thresholds } from '../triage/pressure.ts';
-import { ContainerItem, MessageItem, PodItem, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
+import { ContainerItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
 
 // Above this many pods the workload groups start collapsed, so the first paint stays small.
 const EXPAND_LIMIT = 200;
 
 const refreshCommand: vscode.Command = { command: 'memoryTriage.refresh', title: 'Refresh' };
 
-export function messageFor(error: ClusterError): MessageItem {
+export function messageFor(error: ClusterError, key = 'error'): MessageItem {
+  const item = (label: string, icon: 'error' | 'warning', command?: vscode.Command) => new MessageItem(label, error.hint, icon, command, key);
   switch (error.kind) {
     case 'no-kubeconfig':
     case 'bad-kubeconfig':
     case 'no-context':
-      return new MessageItem(error.message, error.hint, 'error', { command: 'memoryTriage.selectContext', title: 'Select Context' });
+      return item(error.message, 'error', { command: 'memoryTriage.selectContext', title: 'Select Context' });
     case 'namespace-missing':
-      return new MessageItem(error.message, error.hint, 'error', { command: 'memoryTriage.selectNamespace', title: 'Select Namespace' });
+      return item(error.message, 'error', { command: 'memoryTriage.selectNamespace', title: 'Select Namespace' });
     case 'metrics-unavailable':
-      return new MessageItem(`No metrics: ${error.message}`, error.hint, 'warning');
+      return item(`No metrics: ${error.message}`, 'warning');
     default:
-      return new MessageItem(error.message, error.hint, 'error', refreshCommand);
+      return item(error.message, 'error', refreshCommand);
   }
 }
 
@@ -44,8 +45,11 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
   show(snapshot: PodSnapshot, t: Thresholds, now = new Date()): void {
     this.reset();
     const roots: PodTreeNode[] = [];
-    if (snapshot.podsError) roots.push(messageFor(snapshot.podsError));
-    if (snapshot.metricsError && snapshot.pods.length > 0) roots.push(messageFor(snapshot.metricsError));
+    if (snapshot.podsError) roots.push(messageFor(snapshot.podsError, 'pods'));
+    // A 401 or an outage fails both; one line says it.
+    if (snapshot.metricsError && snapshot.pods.length > 0 && snapshot.metricsError.kind !== snapshot.podsError?.kind) {
+      roots.push(messageFor(snapshot.metricsError, 'metrics'));
+    }
     if (!snapshot.listed && !snapshot.podsError && snapshot.pods.length === 0) {
       roots.push(new MessageItem('Loading pods…', snapshot.session.describe(), 'info'));
     } else if (snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError) {
@@ -89,6 +93,11 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
 
   getTreeItem(element: PodTreeNode): vscode.TreeItem {
     return element;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, element: PodTreeNode): vscode.TreeItem {
+    if (element instanceof PodItem && !item.tooltip) item.tooltip = podTooltip(element.pod);
+    return item;
   }
 
   getChildren(element?: PodTreeNode): PodTreeNode[] {

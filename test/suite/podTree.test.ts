@@ -83,7 +83,8 @@ suite('pod tree (step 1)', () => {
       const icon = pod.iconPath as { light: vscode.Uri; dark: vscode.Uri };
       assert.equal(icon.light.scheme, 'data');
       assert.notEqual(icon.light.toString(), icon.dark.toString());
-      assert.match((pod.tooltip as vscode.MarkdownString).value, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+      const resolved = tree.provider.resolveTreeItem(new vscode.TreeItem(pod.label!), pod);
+      assert.match((resolved.tooltip as vscode.MarkdownString).value, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
     }
   });
 
