@@ -38,7 +38,7 @@ function promtoolCheck(text: string): Promise<{ code: number; output: string }> 
 }
 
 async function query(url: string, path: string, params: Record<string, string | number>) {
-  const res = await fetch(`${url}${path}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
+  const res = await fetch(`${url}${path}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`);
   const body = await res.json() as { status: string; data: { result: { metric: Record<string, string>; values?: [number, string][]; value?: [number, string] }[] } };
   assert.equal(body.status, 'success');
   return body.data.result;
@@ -73,7 +73,7 @@ describe('prometheus with backfilled history and live scrapes', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kmt-prom-test-'));
-    server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(pods(90 * MiB, steadyLive))));
+    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(pods(90 * MiB, steadyLive))));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const metricsUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
     prom = await startPrometheus({ metricsUrl, dataDir: join(dir, 'prometheus'), backfill: { pods: pods(90 * MiB, 70 * MiB), minutes: 120 } });

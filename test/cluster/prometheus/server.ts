@@ -47,6 +47,8 @@ async function freePort(): Promise<number> {
 export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
   const target = new URL(opts.metricsUrl);
   const tsdb = join(opts.dataDir, 'tsdb');
+  // A fresh database each start: an old head or old blocks would overlap the new backfill.
+  await rm(tsdb, { recursive: true, force: true });
   await mkdir(tsdb, { recursive: true });
   let history: ContainerHistory[] = [];
   if (opts.backfill && opts.backfill.minutes > 0 && opts.backfill.pods.length > 0) {
@@ -77,8 +79,12 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the emulator dies without stop(), Prometheus must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
