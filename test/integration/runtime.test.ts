@@ -145,6 +145,8 @@ describe('process runtime', () => {
     assert.equal(report.tracemalloc.frames, 25);
     const top = report.top[0];
     assert.match(top.file, /python-api\/app\/handlers\.py$/);
+    assert.match(report.sourceRoot, /workloads\/python-api$/);
+    assert.equal(top.file, `${report.sourceRoot}/app/handlers.py`);
     assert.ok(top.sizeBytes > 0 && top.count > 0);
     assert.ok(top.traceback.length > 1 && top.traceback[0].file === top.file);
     assert.deepEqual(Object.keys(report.pool).sort(), ['checkedIn', 'checkedOut', 'class', 'maxOverflow', 'overflow', 'size', 'status', 'timeoutSeconds']);

@@ -19,6 +19,7 @@ from app import handlers
 TRIAGE_DIR = os.environ.get("TRIAGE_DIR", ".triage")
 TOP_N = 25
 
+_SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 _requested = threading.Event()
 _lock = threading.Lock()
 _seq = 0
@@ -73,6 +74,9 @@ def _build_report():
         "seq": _seq,
         "pid": os.getpid(),
         "cwd": os.getcwd(),
+        # Where the service's code lives (the real folder, symlinks resolved): file paths
+        # below it map to the same relative path in the source workspace.
+        "sourceRoot": _SOURCE_ROOT,
         "takenAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "tracemalloc": {"tracing": tracemalloc.is_tracing(), "frames": tracemalloc.get_traceback_limit()},
         "top": [],
