@@ -10,7 +10,7 @@ const out = `${pkg.name}-${pkg.version}.vsix`;
 
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
 const vsce = require.resolve('@vscode/vsce/vsce');
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '-o', out], { stdio: 'inherit' });
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '-o', out], { stdio: 'inherit' });
 
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { encoding: 'utf8' });
 const bad = listing.split('\n').filter((f) => /^(src|test|bench|scripts)\/|\.map$|\.ts$/.test(f) && !f.endsWith('.d.ts'));
