@@ -56,7 +56,10 @@ export class ProcessRuntime {
   private readonly portsTaken = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   // Children run in their own process groups and would outlive a crashed test run.
-  private readonly killOnExit = () => { for (const r of this.running.values()) for (const g of r.groups) killGroup(g, 'SIGKILL'); };
+  private readonly killOnExit = () => {
+    for (const r of this.running.values()) for (const g of r.groups) killGroup(g, 'SIGKILL');
+    rmSync(this.root, { recursive: true, force: true });
+  };
 
   constructor(opts: { pollMs?: number; graceMs?: number } = {}) {
     this.pollMs = opts.pollMs ?? 1000;
