@@ -8,6 +8,8 @@
 //   KMT_TEST_KUBECONFIG=<file>           becomes the user setting memoryTriage.kubeconfig
 //   KMT_TEST_SETTINGS='{"k": v}'         more user settings
 //   KMT_SUITE_GREP=<text>                only the tests whose title contains it
+//   KMT_SUITE_RUN_TIMEOUT_MS=180000      how long to wait for codeAutomationExit
+//   KMT_DEBUG_CONSOLE=1                  copy the whole page console (workbench log too)
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
