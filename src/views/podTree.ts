@@ -101,13 +101,16 @@ export class PodTree extends Disposable {
       this.log.info(`Watching pods of ${session.describe()} (${session.server}; kubeconfig ${session.files.join(', ')})`);
       this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log, history: this.history });
       this.unsubscribe = this.monitor.onSnapshot((s) => this.draw(s));
+      // With one view in the container VS Code drops the description and title-cases the title
+      // ("App=Api"), so the scope is also the tree's message line, shown as written.
       this.view.description = session.describe();
+      this.view.message = `Scope: ${session.describe()}`;
       this.setSession(session);
       this.draw(this.monitor.snapshot);
     } catch (err) {
       const error = err instanceof ClusterError ? err : new ClusterError('other', String(err), 'See the Memory Triage log.');
       this.log.error(`Cannot open the cluster: ${error.message}`);
-      this.view.description = undefined;
+      this.view.description = this.view.message = undefined;
       this.setSession(undefined);
       this.provider.showError(error);
     }

@@ -89,3 +89,20 @@ test('Check Pod Memory (Step 1) reports the kill', async () => {
   assert.match(message, /2 pod\(s\) in emulator \/ default \/ app=api: \d at or above 80% of a limit, 1 OOMKilled in the last hour/);
   await wb.screenshot('check-pod-memory');
 });
+
+test('Select Namespace offers the cluster namespaces; "All namespaces" shows as the scope', async () => {
+  await wb.runCommand('Memory Triage: Select Namespace', true);
+  const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+  await rows.first().waitFor({ timeout: 10_000 });
+  const offered = (await rows.allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+  // a row's text is its label followed by its description ("default" + "current")
+  for (const ns of ['All namespaces', 'default', 'monitoring', 'batch']) assert.ok(offered.some((t) => t.startsWith(ns)), `offered: ${offered.join(', ')}`);
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'All namespaces' }).first().click();
+  const title = wb.page.locator('.part.sidebar', { hasText: 'Scope: emulator / all namespaces / app=api' });
+  await title.waitFor({ timeout: 15_000 }).catch(async (err) => {
+    await wb.screenshot('select-namespace-failed');
+    throw err;
+  });
+  await rowsUntil('the api pods again', (rows) => podRows(rows).length === 2, 30_000);
+  await picture('pod-tree-all-namespaces');
+});

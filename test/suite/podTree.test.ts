@@ -73,6 +73,7 @@ suite('pod tree (step 1)', () => {
     const s = await waitForSnapshot(tree, 'two pods with metrics', (s) => s.pods.length === 2 && s.pods.every((p) => p.metricsAt));
     assert.equal(s.session.contextName, 'emulator');
     assert.equal(tree.view.description, 'emulator / default / app=api');
+    assert.equal(tree.view.message, 'Scope: emulator / default / app=api');
     const items = all(tree);
     const groups = items.filter(isWorkload).map((g) => g.workload.name).sort();
     assert.deepEqual(groups, ['api', 'api-canary']);
