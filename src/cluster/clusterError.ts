@@ -41,10 +41,11 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENE
 /** An HTTP status from any of the shapes client-node throws (ApiException.code, Watch's statusCode). */
 export function statusOf(err: unknown): number | undefined {
   if (err instanceof ClusterError) return err.status;
+  // DOMException has a numeric `code` too (23 for a timeout): only HTTP-looking numbers count.
+  if (err instanceof DOMException) return undefined;
   const e = err as { code?: unknown; statusCode?: unknown } | null;
-  if (e && typeof e.statusCode === 'number') return e.statusCode;
-  if (e && typeof e.code === 'number') return e.code;
-  return undefined;
+  const n = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.code === 'number' ? e.code : undefined;
+  return n !== undefined && n >= 100 && n < 600 ? n : undefined;
 }
 
 // Network errors are wrapped by fetch ("fetch failed") with the real code in a cause chain.

@@ -9,7 +9,7 @@ const ENTER = 'Enter a namespace…';
 // Offers the cluster's namespaces when the user may list them, else a free-text box, since many
 // on-call users are bound to a few namespaces and cannot list the rest.
 export async function selectNamespace(ctx: CommandContext): Promise<void> {
-  const session = ctx.pods.session ?? (ctx.pods.start(), ctx.pods.session);
+  const session = ctx.pods.ensureSession();
   let names: string[] = [];
   let note = '';
   if (session) {

@@ -79,6 +79,12 @@ export class PodTree extends Disposable {
     return this.monitor;
   }
 
+  /** The session, opened (kubeconfig read) if needed, without starting to watch. */
+  ensureSession(): ClusterSession | undefined {
+    if (!this.monitor) this.open();
+    return this.currentSession;
+  }
+
   /** Re-lists pods and reads metrics now (the Refresh command and step 1). */
   async refresh(): Promise<PodSnapshot | undefined> {
     // Reopen: the kubeconfig may have changed (a new token after "log in again").
