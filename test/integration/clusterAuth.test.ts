@@ -1,0 +1,72 @@
+// Credentials as kubectl finds them: KUBECONFIG with several files (first file's current
+// context wins) and a user whose token comes from an exec plugin, against the local cluster.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Cluster } from '../cluster/index.ts';
+import { listPods } from '../../src/cluster/podList.ts';
+import { openSession } from '../../src/cluster/session.ts';
+import { failOnUnhandledRejections, leakyDeployment, startTestCluster } from './clusterScope.ts';
+
+failOnUnhandledRejections();
+let cluster: Cluster;
+const dir = mkdtempSync(path.join(tmpdir(), 'kmt-auth-'));
+
+// An exec credential plugin, as `aws eks get-token` or `gke-gcloud-auth-plugin` are.
+function plugin(name: string, token: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+function execKubeconfig(name: string, context: string, command: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, `apiVersion: v1
+kind: Config
+current-context: ${context}
+clusters:
+- name: ${context}
+  cluster:
+    server: ${cluster.apiUrl}
+    certificate-authority-data: ${Buffer.from(cluster.caPem).toString('base64')}
+users:
+- name: ${context}-user
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ${command}
+      interactiveMode: Never
+contexts:
+- name: ${context}
+  context: { cluster: ${context}, user: ${context}-user, namespace: default }
+`);
+  return file;
+}
+
+before(async () => {
+  cluster = await startTestCluster({ deployments: [leakyDeployment('api', { app: 'api' }, '256Mi', 100, 0)] });
+});
+
+after(async () => {
+  await cluster?.stop();
+});
+
+test('an exec plugin user in the first KUBECONFIG file is used, as kubectl would', async () => {
+  const good = execKubeconfig('exec.yaml', 'sso', plugin('good-token.sh', cluster.token));
+  const env = { KUBECONFIG: [good, cluster.kubeconfigPath].join(path.delimiter) };
+  const session = openSession({ context: '', namespace: '', labelSelector: 'app=api' }, undefined, env);
+  assert.equal(session.contextName, 'sso');
+  const list = await listPods(session);
+  assert.equal(list.items.length, 1);
+  // the second file's context is there too
+  assert.equal(openSession({ context: 'emulator', namespace: '', labelSelector: 'app=api' }, undefined, env).server, cluster.apiUrl);
+});
+
+test('a plugin that hands out a stale token gives "unauthorized", not a crash', async () => {
+  const stale = execKubeconfig('stale.yaml', 'sso-stale', plugin('stale-token.sh', 'expired-token'));
+  const session = openSession({ context: '', namespace: '', labelSelector: '' }, stale);
+  await assert.rejects(listPods(session), (e: { kind?: string }) => e.kind === 'unauthorized');
+});
