@@ -56,13 +56,18 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
       roots.push(new MessageItem('No pods match', `${snapshot.session.describe()} — change the namespace or label selector`, 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector' }));
     }
     const expand = snapshot.pods.length <= EXPAND_LIMIT;
+    // Across namespaces, a top-level row says which one it lives in.
+    const withNamespace = (item: PodItem | WorkloadItem, ns: string) => {
+      if (snapshot.session.namespace === undefined) item.description = `${ns} · ${item.description}`;
+      return item;
+    };
     for (const group of groupByWorkload(snapshot.pods)) {
       const podItems = group.pods.map((p) => this.podItem(p, snapshot, t, now));
       if (group.workload.kind === 'Pod') {
-        roots.push(...podItems);
+        roots.push(...podItems.map((item) => withNamespace(item, item.pod.ref.namespace)));
         continue;
       }
-      const groupItem = new WorkloadItem(group.workload, group.pods, t, expand);
+      const groupItem = withNamespace(new WorkloadItem(group.workload, group.pods, t, expand), group.workload.namespace);
       this.children.set(groupItem, podItems);
       for (const item of podItems) this.parents.set(item, groupItem);
       roots.push(groupItem);
