@@ -1,6 +1,7 @@
 // Debian's real Prometheus 2.42 for the emulated cluster: history backfilled with promtool,
 // then live scrapes of the emulator's /metrics every 5 s.
 import { execFile, spawn } from 'node:child_process';
+import { Reaper } from '../runtime/reaper.ts';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -75,10 +76,13 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
     // Retention is counted back from the newest sample; backfilled blocks are hours old at most.
     '--storage.tsdb.retention.time=15d',
     '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Its own group, watched by a reaper: it must not outlive an emulator killed by SIGKILL either.
+  const reaper = new Reaper();
+  if (child.pid !== undefined) reaper.add(child.pid);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { reaper.dispose(); resolve(); }));
   // If the emulator dies without stop(), Prometheus must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);

@@ -9,6 +9,7 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { prepareContainer } from './container.ts';
 import { pickFreePorts } from './ports.ts';
+import { Reaper } from './reaper.ts';
 import { measureGroups, ticksPerSecond } from './procfs.ts';
 import { workloadSpec } from './workloads.ts';
 
@@ -55,6 +56,7 @@ export class ProcessRuntime {
   private readonly running = new Map<string, Running>();
   private readonly portsTaken = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly reaper = new Reaper();
   // Children run in their own process groups and would outlive a crashed test run.
   private readonly killOnExit = () => {
     for (const r of this.running.values()) for (const g of r.groups) killGroup(g, 'SIGKILL');
@@ -101,9 +103,11 @@ export class ProcessRuntime {
       oomKilled: false, stopping: false, exited: new Promise((res) => { markExited = res; }),
     };
     this.running.set(key, r);
+    this.reaper.add(pid);
     child.on('exit', (code, signal) => {
       // When a container's init dies, the kernel kills everything else in its PID namespace.
       for (const g of r.groups) killGroup(g, 'SIGKILL');
+      this.reaper.remove(pid);
       this.running.delete(key);
       for (const p of r.ports.values()) this.portsTaken.delete(p);
       markExited();
@@ -133,6 +137,7 @@ export class ProcessRuntime {
       // A real exec runs inside the container's cgroup: its memory counts, and it dies with the container.
       const group = child.pid;
       r.groups.add(group);
+      this.reaper.add(group);
       child.stdout!.pipe(io.stdout as NodeJS.WritableStream, { end: false });
       child.stderr!.pipe(io.stderr as NodeJS.WritableStream, { end: false });
       if (io.stdin && child.stdin) {
@@ -141,6 +146,7 @@ export class ProcessRuntime {
       }
       child.on('close', (code, signal) => {
         r.groups.delete(group);
+        this.reaper.remove(group);
         resolvePromise(code ?? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0));
       });
     });
@@ -175,6 +181,7 @@ export class ProcessRuntime {
     clearInterval(this.timer);
     this.timer = undefined;
     process.off('exit', this.killOnExit);
+    this.reaper.dispose();
     rmSync(this.root, { recursive: true, force: true });
   }
 
