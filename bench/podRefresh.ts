@@ -5,7 +5,7 @@
 //
 //   node bench/podRefresh.ts [--runs 7] [--sizes 200,2000,5000]
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -121,6 +121,7 @@ for (const size of SIZES) {
     await cluster.stop();
   }
 }
+rmSync(kubectlEnv.HOME, { recursive: true, force: true });
 console.log(`Medians of ${RUNS} interleaved runs, ${new Date().toISOString()}, Node ${process.version}, kubectl 1.33\n`);
 console.log('| pods | extension requests | extension time | kubectl pair requests | kubectl pair time | kubectl / extension |');
 console.log('|---:|---:|---:|---:|---:|---:|');

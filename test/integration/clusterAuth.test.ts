@@ -1,7 +1,7 @@
 // Credentials as kubectl finds them: KUBECONFIG with several files (first file's current
 // context wins) and a user whose token comes from an exec plugin, against the local cluster.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,6 +52,7 @@ before(async () => {
 
 after(async () => {
   await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('an exec plugin user in the first KUBECONFIG file is used, as kubectl would', async () => {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { ClusterError } from '../../src/cluster/clusterError.ts';
 import { kubeconfigFiles, loadKubeConfig } from '../../src/cluster/kubeconfig.ts';
 import { openSession } from '../../src/cluster/session.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kmt-kubeconfig-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function write(name: string, body: string): string {
   const file = path.join(dir, name);
   writeFileSync(file, body);
