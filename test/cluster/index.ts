@@ -112,7 +112,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (config.prometheus.enabled && promModule) {
       const prom = await promModule.startPrometheus({
         metricsUrl: metrics.url, dataDir: join(dir, 'prometheus'),
-        backfill: { pods: await backfillPods(store, kubelet, config), minutes: config.prometheus.backfillMinutes, leakPerMinuteBytes: config.prometheus.leakPerMinuteBytes },
+        backfill: { pods: await backfillPods(store, kubelet, config), minutes: config.prometheus.backfillMinutes, leakPerMinuteBytes: config.prometheus.leakPerMinuteBytes, restartsFromHistory: true },
+        // Before the first scrape: restart counts and lastState tell the history's OOM kills too.
+        onHistory: (history) => { for (const h of history) kubelet.seedPastOOMKills(h.namespace, h.pod, h.container, h); },
       });
       cleanups.push(() => prom.stop());
       prometheusUrl = prom.url;

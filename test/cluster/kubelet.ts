@@ -198,6 +198,23 @@ export class Kubelet {
     this.later(ps, delay, () => this.startContainer(ps, cs));
   }
 
+  /**
+   * Past OOM kills the backfilled Prometheus history tells of (before this emulator started): added
+   * to the restart count, and the last one becomes lastState unless a live exit already did. The
+   * back-off counter is not seeded, so a demo pod restarts after the base back-off.
+   */
+  seedPastOOMKills(namespace: string, name: string, container: string, past: { ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }): void {
+    const ps = this.podState(namespace, name);
+    const cs = ps?.containers.find((c) => c.name === container);
+    if (!ps || !cs || past.ooms <= 0 || !past.lastOOMAt) return;
+    cs.restartCount += past.ooms;
+    cs.last ??= {
+      exitCode: 137, signal: 9, reason: 'OOMKilled', containerID: `containerd://${randomBytes(32).toString('hex')}`,
+      startedAt: iso(past.lastStartedAt ?? past.lastOOMAt), finishedAt: iso(past.lastOOMAt),
+    };
+    this.sync(ps);
+  }
+
   private later(ps: PodState, ms: number, fn: () => void): void {
     const t = setTimeout(() => { ps.timers.delete(t); fn(); }, ms);
     ps.timers.add(t);

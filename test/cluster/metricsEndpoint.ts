@@ -12,9 +12,16 @@ export interface MetricsPod {
   containers: { name: string; image: string; workingSetBytes: number; rssBytes: number; usageBytes: number; limitBytes?: number; requestBytes?: number; restarts: number; lastTerminatedReason?: string; leakPerMinuteBytes?: number }[];
 }
 
+/** Per container, the OOM kills the backfilled history holds (prometheus/backfill.ts ContainerHistory). */
+export interface PastOOMKills { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }
+
 interface PrometheusModule {
   renderMetrics(pods: MetricsPod[], nowMs?: number): string;
-  startPrometheus(opts: { metricsUrl: string; dataDir: string; backfill?: { pods: MetricsPod[]; minutes: number; leakPerMinuteBytes?: number } }): Promise<{ url: string; stop(): Promise<void> }>;
+  startPrometheus(opts: {
+    metricsUrl: string; dataDir: string;
+    backfill?: { pods: MetricsPod[]; minutes: number; leakPerMinuteBytes?: number; restartsFromHistory?: boolean };
+    onHistory?: (history: PastOOMKills[]) => void;
+  }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 export async function loadPrometheusModule(): Promise<PrometheusModule | undefined> {

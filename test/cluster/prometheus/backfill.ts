@@ -11,16 +11,22 @@ export interface HistoryOptions {
   nowMs: number;
   /** Labels the scrape adds (job, instance), per family kind, so history and live are one series. */
   targetLabels: { cadvisor: Labels; kubeStateMetrics: Labels };
+  /**
+   * The caller will add each container's OOM kills to its live restart count (and show the last one
+   * as lastState): the counter then ends at `restarts` + kills, so history and live values join.
+   */
+  restartsFromHistory?: boolean;
 }
 
-export interface ContainerHistory { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date }
+/** How many OOM kills the history holds for a container; the last one's start and end. */
+export interface ContainerHistory { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }
 
 // The kubelet's restart back-off, simplified to one pause between an OOM kill and the next start.
 const backoffMs = 60_000;
 // Keeps a backfill file of thousands of pods under a few hundred MB.
 const maxSamples = 2_000_000;
 
-interface Timeline { stateAt(t: number): ContainerState; ooms: number[] }
+interface Timeline { stateAt(t: number): ContainerState; ooms: number[]; cycleMs: number }
 
 function leakRate(c: MetricsContainer, fallback: number | undefined): number {
   if (c.leakPerMinuteBytes !== undefined) return c.leakPerMinuteBytes;
@@ -37,10 +43,10 @@ function timelineOf(c: MetricsContainer, perMinute: number, nowMs: number, start
   const limit = c.limitBytes;
   if (perMs <= 0) {
     // Healthy: flat with a little deterministic noise, like a real steady working set.
-    return { ooms: [], stateAt: (t) => state(w * (1 + 0.01 * Math.sin(t / 97_000)), c.restarts, c.lastTerminatedReason) };
+    return { ooms: [], cycleMs: 0, stateAt: (t) => state(w * (1 + 0.01 * Math.sin(t / 97_000)), c.restarts, c.lastTerminatedReason) };
   }
   if (!limit) {
-    return { ooms: [], stateAt: (t) => state(Math.max(w * 0.3, w - perMs * (nowMs - t)), c.restarts, c.lastTerminatedReason) };
+    return { ooms: [], cycleMs: 0, stateAt: (t) => state(Math.max(w * 0.3, w - perMs * (nowMs - t)), c.restarts, c.lastTerminatedReason) };
   }
   // Worked backwards from now: the current container started `since` ms ago at the fresh level,
   // before it came a back-off pause, before that a container that grew to the limit and was killed.
@@ -52,6 +58,7 @@ function timelineOf(c: MetricsContainer, perMinute: number, nowMs: number, start
   const currentStart = nowMs - since;
   return {
     ooms,
+    cycleMs: cycle,
     stateAt(t) {
       const after = ooms.filter((o) => o >= t).length;
       const restarts = Math.max(0, c.restarts - after);
@@ -67,7 +74,14 @@ function timelineOf(c: MetricsContainer, perMinute: number, nowMs: number, start
 /** The OpenMetrics text of the last `minutes`, and how many OOM kills it tells of per container. */
 export function renderHistory(pods: MetricsPod[], opts: HistoryOptions): { text: string; containers: ContainerHistory[] } {
   const startMs = opts.nowMs - opts.minutes * 60_000;
-  const timelines = pods.map((p) => p.containers.map((c) => timelineOf(c, leakRate(c, opts.leakPerMinuteBytes), opts.nowMs, startMs)));
+  const timelines = pods.map((p) => p.containers.map((c) => {
+    const rate = leakRate(c, opts.leakPerMinuteBytes);
+    const tl = timelineOf(c, rate, opts.nowMs, startMs);
+    if (!opts.restartsFromHistory || tl.ooms.length === 0) return tl;
+    // The kill times do not depend on the restart count: the same timeline, counting up to the seeded value.
+    const seeded = { ...c, restarts: c.restarts + tl.ooms.length, lastTerminatedReason: c.lastTerminatedReason ?? 'OOMKilled' };
+    return timelineOf(seeded, rate, opts.nowMs, startMs);
+  }));
   const seriesPerPod = pods.reduce((n, p) => n + 3 * (p.containers.length + 1) + 4 * p.containers.length, 0);
   const stepMs = Math.max(15_000, Math.ceil((seriesPerPod * opts.minutes * 60_000) / maxSamples / 15_000) * 15_000);
   const cadvisor = new Set(families.filter((f) => f.cadvisor).map((f) => f.name));
@@ -91,8 +105,9 @@ export function renderHistory(pods: MetricsPod[], opts: HistoryOptions): { text:
   }
   lines.push('# EOF');
   const containers = pods.flatMap((p, i) => p.containers.map((c, j) => {
-    const ooms = timelines[i][j].ooms;
-    return { namespace: p.namespace, pod: p.pod, container: c.name, ooms: ooms.length, ...(ooms.length ? { lastOOMAt: new Date(ooms[0]) } : {}) };
+    const { ooms, cycleMs } = timelines[i][j];
+    const last = ooms.length ? { lastOOMAt: new Date(ooms[0]), lastStartedAt: new Date(ooms[0] - cycleMs) } : {};
+    return { namespace: p.namespace, pod: p.pod, container: c.name, ooms: ooms.length, ...last };
   }));
   return { text: lines.join('\n') + '\n', containers };
 }

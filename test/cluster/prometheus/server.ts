@@ -15,7 +15,12 @@ const run = promisify(execFile);
 export interface PrometheusOptions {
   metricsUrl: string;
   dataDir: string;
-  backfill?: { pods: MetricsPod[]; minutes: number; leakPerMinuteBytes?: number };
+  backfill?: { pods: MetricsPod[]; minutes: number; leakPerMinuteBytes?: number; restartsFromHistory?: boolean };
+  /**
+   * Called with the history's OOM kills before Prometheus starts (so before its first scrape): the
+   * emulator seeds restart counts and lastState from it, and the first live sample already agrees.
+   */
+  onHistory?: (history: ContainerHistory[]) => void;
 }
 export interface RunningPrometheus { url: string; stop(): Promise<void>; history: ContainerHistory[] }
 
@@ -55,6 +60,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   if (opts.backfill && opts.backfill.minutes > 0 && opts.backfill.pods.length > 0) {
     const { text, containers } = renderHistory(opts.backfill.pods, {
       minutes: opts.backfill.minutes, leakPerMinuteBytes: opts.backfill.leakPerMinuteBytes, nowMs: Date.now(),
+      restartsFromHistory: opts.backfill.restartsFromHistory,
       targetLabels: { cadvisor: { job: jobs.cadvisor, instance: target.host }, kubeStateMetrics: { job: jobs.kubeStateMetrics, instance: target.host } },
     });
     history = containers;
@@ -66,6 +72,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
     await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, tsdb], { maxBuffer: 16 * 1024 * 1024 });
     await rm(file, { force: true });
   }
+  opts.onHistory?.(history);
   const configFile = join(opts.dataDir, 'prometheus.yml');
   await writeFile(configFile, config(target.host, target.pathname || '/metrics'));
   const port = await freePort();
