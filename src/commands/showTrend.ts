@@ -33,6 +33,16 @@ export async function selectPrometheus(ctx: CommandContext, connections: Prometh
     void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
     return;
   }
-  const chosen = await connections.chooseService(session);
+  let chosen;
+  try {
+    chosen = await connections.chooseService(session);
+  } catch (err) {
+    // The old choice is forgotten either way: an open trend says the failure too, and the
+    // notification keeps the hint (how to set the service or URL), not only the message.
+    if (trend.isOpen) await trend.load();
+    const hint = (err as { hint?: unknown } | undefined)?.hint;
+    if (err instanceof Error && typeof hint === 'string') throw new Error(`${err.message} ${hint}`, { cause: err });
+    throw err;
+  }
   if (chosen && trend.isOpen) await trend.load();
 }
