@@ -63,7 +63,11 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     return themeColour(LINE_COLOURS[i % LINE_COLOURS.length]!);
   };
   const lines = [...trend.workingSet, ...limits, ...thresholds, ...compared.map((c) => c.series)];
-  const data = alignedData(trend, lines);
+  const markers = markerKinds(trend.events);
+  const aligned = alignedData(trend, lines);
+  // the marker series hold no values: one null column each
+  const empty = markers.map(() => new Array<number | null>(aligned[0].length).fill(null));
+  const data = [...aligned, ...empty] as uPlot.AlignedData;
   const bytes = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : formatBytes(v));
   const red = themeColour('--vscode-charts-red', '--vscode-errorForeground');
   const series: uPlot.Series[] = [
@@ -77,7 +81,11 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     ...limits.map((l) => ({ label: limits.length > 1 ? `limit (${l.container})` : 'limit', stroke: red, width: 1.5, dash: [8, 4], value: bytes, points: { show: false } })),
     ...thresholds.map(() => ({ label: `${warningPercent}% of limit`, stroke: themeColour('--vscode-charts-yellow'), width: 1, dash: [3, 3], value: bytes, points: { show: false } })),
     ...compared.map((c) => ({ label: `${label(c.series, manyContainers)} ${c.label}`, stroke: colourOf(c.series), width: 1, dash: [1, 3], value: bytes, points: { show: false } })),
+    // The markers are drawn by drawEvents, not by uPlot; an empty series gives each kind its
+    // legend entry (named, coloured, and clicking it hides the markers like any other line).
+    ...markers.map((m) => ({ label: m.label, stroke: themeColour(m.colour), width: 1, dash: [2, 2], value: () => m.count, points: { show: false } })),
   ];
+  const markerSeries = new Map(markers.map((m, i) => [m.kind, 1 + lines.length + i]));
   const peak = Math.max(0, ...lines.flatMap((s) => s.samples.map(([, v]) => v)));
   const grid = themeColour('--vscode-editorWidget-border', '--vscode-panel-border');
   const axisText = themeColour('--vscode-descriptionForeground');
@@ -90,11 +98,23 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
       { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid } },
       { stroke: axisText, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid }, size: 70, incrs: BYTE_STEPS, values: (_u, vals) => vals.map((v) => formatBytes(v)) },
     ],
-    cursor: { drag: { x: true, y: false } }, // drag to zoom in time, double-click to reset
+    // Drag to zoom in time, double-click to reset. No horizontal crosshair: it marks the mouse's
+    // height, not a value, and the legend could not name it; the vertical one is the legend's Time.
+    cursor: { y: false, drag: { x: true, y: false } },
     legend: { live: true },
-    hooks: { draw: [(u) => drawEvents(u, trend.events)] },
+    hooks: { draw: [(u) => drawEvents(u, trend.events.filter((e) => u.series[markerSeries.get(e.kind) ?? 0]?.show !== false))] },
   };
   return new uPlot(opts, data, target);
+}
+
+/** The marker kinds present in the window, OOM kills first, with their legend text. */
+function markerKinds(events: readonly TrendEvent[]): { kind: TrendEvent['kind']; label: string; colour: string; count: string }[] {
+  const ooms = events.filter((e) => e.kind === 'OOMKilled').length;
+  const restarts = events.length - ooms;
+  return [
+    ...(ooms ? [{ kind: 'OOMKilled' as const, label: 'OOM kill (red "OOM")', colour: '--vscode-charts-red', count: `${ooms} in window` }] : []),
+    ...(restarts ? [{ kind: 'restart' as const, label: 'restart (orange "↻")', colour: '--vscode-charts-orange', count: `${restarts} in window` }] : []),
+  ];
 }
 
 /** Vertical markers: red for OOMKilled, orange for other restarts, with a short tag at the top. */

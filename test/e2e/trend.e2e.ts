@@ -9,6 +9,20 @@ import { startLocalPrometheus, type LocalPrometheus } from '../integration/local
 import { trendHistory } from '../integration/trendHistory.ts';
 import { openWorkbench, type Workbench } from './harness.ts';
 
+// The page's globals for code run in the webview by evaluate(): these tests compile without the DOM lib.
+interface PageElement {
+  style: { color: string };
+  textContent: string | null;
+  appendChild(e: PageElement): PageElement;
+  remove(): void;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+interface PageGlobals {
+  document: { body: PageElement; createElement(tag: string): PageElement };
+  getComputedStyle(e: PageElement): { color: string; borderTopColor: string; borderRightColor: string };
+}
+
 let prom: LocalPrometheus;
 let cluster: Cluster;
 let wb: Workbench;
@@ -55,12 +69,27 @@ test('the trend of the leaky pod: chart, limit line, OOM marker and "reaches 256
   assert.match(await leakyRow.locator('td.verdict').innerText(), /^growing: leak suspected \(\+4\.0 MiB\/min, OOMKilled 1× in this window\)$/);
   assert.equal(await page.locator('h1#title').innerText(), 'default / api-leaky-0');
 
-  // uPlot drew its canvas, with the pod's line, the limit and the 80 % threshold in the legend
+  // uPlot drew its canvas; every line on it is named in the legend, in its theme colour
   assert.equal(await page.locator('.uplot canvas').count(), 1);
-  const legend = (await page.locator('.u-legend').innerText()).replace(/\s+/g, ' ');
-  assert.match(legend, /api-leaky-0/);
-  assert.match(legend, /limit/);
-  assert.match(legend, /80% of limit/);
+  const legend = await page.locator('.u-legend').evaluate((legendElement) => {
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+    const el = legendElement as unknown as PageElement;
+    const resolve = (name: string) => {
+      const probe = document.body.appendChild(document.createElement('span'));
+      probe.style.color = `var(${name})`;
+      const colour = getComputedStyle(probe).color;
+      probe.remove();
+      return colour;
+    };
+    return {
+      rows: [...el.querySelectorAll('tr.u-series')].map((tr) => [tr.querySelector('.u-label')?.textContent ?? '', getComputedStyle(tr.querySelector('.u-marker')!).borderTopColor]),
+      theme: Object.fromEntries(['blue', 'red', 'yellow'].map((c) => [c, resolve(`--vscode-charts-${c}`)])),
+    };
+  });
+  const { blue, red, yellow } = legend.theme;
+  assert.deepEqual(new Set([blue, red, yellow]).size, 3, JSON.stringify(legend.theme));
+  assert.deepEqual(legend.rows.slice(1), [['api-leaky-0', blue], ['limit', red], ['80% of limit', yellow], ['OOM kill (red "OOM")', red]]);
+  assert.equal(legend.rows[0]![0], 'Time');
   const source = await page.locator('#source').innerText();
   assert.match(source, /service monitoring\/prometheus-server:9090 via 127\.0\.0\.1/);
   assert.match(source, /^In this window: 1 OOM kill \(red "OOM" lines\)\. Source:/);
@@ -69,17 +98,99 @@ test('the trend of the leaky pod: chart, limit line, OOM marker and "reaches 256
   const canvas = page.locator('.uplot .u-over');
   const box = (await canvas.boundingBox())!;
   await canvas.hover({ position: { x: box.width * 0.9, y: box.height / 2 } });
-  assert.match(await page.locator('.u-legend .u-series').nth(1).innerText(), /MiB/);
+  assert.match(await page.locator('.u-legend .u-series').nth(1).innerText(), /\d MiB$/);
+  assert.match(await page.locator('.u-legend .u-series').nth(4).innerText(), /1 in window$/);
+  // only the time cursor follows the mouse (no unnamed horizontal line), in a theme colour
+  assert.equal(await page.locator('.u-cursor-y').count(), 0);
+  const cursor = await page.locator('.u-cursor-x').evaluate((cursorElement) => {
+    const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+    const el = cursorElement as unknown as PageElement;
+    const probe = document.body.appendChild(document.createElement('span'));
+    probe.style.color = 'var(--vscode-descriptionForeground)';
+    const theme = getComputedStyle(probe).color;
+    probe.remove();
+    return { drawn: getComputedStyle(el).borderRightColor, theme };
+  });
+  assert.equal(cursor.drawn, cursor.theme); // not uPlot's own #607D8B
 
   await wb.screenshot('memory-trend');
   assert.deepEqual(cspComplaints, []);
 });
 
-test('another range re-queries and keeps the projection', async () => {
-  const page = wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  await page.locator('#ranges button', { hasText: '15m' }).click();
-  await page.locator('#ranges button.selected', { hasText: '15m' }).waitFor({ timeout: 15_000 });
-  await page.locator('#status', { hasText: 'Updated' }).waitFor({ timeout: 15_000 });
-  const projection = await page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' }).locator('td.projection').innerText();
-  assert.match(projection, /reaches 256 MiB in ~1[45] min/);
+const webview = () => wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+test('each range re-queries at its own step, within the point limit', async () => {
+  const page = webview();
+  // [range, points, step]: 1 h at 60 s is the runbook's query; the last one puts 1 h back
+  for (const [range, points, step] of [['15m', 61, 15], ['6h', 181, 120], ['24h', 289, 300], ['7d', 337, 1800], ['1h', 61, 60]] as const) {
+    await page.locator('#ranges button', { hasText: range }).click();
+    await page.locator('#ranges button.selected', { hasText: range }).waitFor({ timeout: 15_000 });
+    await page.locator('#source', { hasText: `(${points} points at ${step} s)` }).waitFor({ timeout: 15_000 });
+    const row = page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' });
+    if (range === '15m' || range === '1h') assert.match(await row.locator('td.projection').innerText(), /reaches 256 MiB in ~1[45] min/);
+    else assert.equal(await row.count(), 1, range);
+  }
+});
+
+/** The legend's time at a fraction of the chart's width, in epoch minutes ("2026-11-27 10:56pm"). */
+async function timeAt(fraction: number): Promise<number> {
+  const over = webview().locator('.uplot .u-over');
+  const box = (await over.boundingBox())!;
+  await over.hover({ position: { x: box.width * fraction, y: box.height / 2 } });
+  const text = (await webview().locator('.u-legend .u-series').first().locator('.u-value').innerText()).trim();
+  const m = /^(\d+)-(\d+)-(\d+) (\d+):(\d+)(am|pm)$/.exec(text);
+  assert.ok(m, text);
+  const hour = (Number(m[4]) % 12) + (m[6] === 'pm' ? 12 : 0);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, Number(m[5])) / 60_000;
+}
+
+test('dragging across the chart zooms in time; double-click zooms back out', async () => {
+  const over = webview().locator('.uplot .u-over');
+  const box = (await over.boundingBox())!;
+  const before = await timeAt(0.1);
+  await wb.page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 10 });
+  await wb.page.mouse.up();
+  // 10 % into the second half-hour's first 24 min is ~26 min later than 10 % into the hour
+  const zoomed = await timeAt(0.1);
+  assert.ok(zoomed - before >= 20 && zoomed - before <= 32, `${before} -> ${zoomed}`);
+  await over.dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
+  assert.equal(await timeAt(0.1), before);
+});
+
+test('the open panel follows the selection in the tree', async () => {
+  await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'api-steady-0' }).first().click();
+  const page = webview();
+  await page.locator('h1#title', { hasText: 'default / api-steady-0' }).waitFor({ timeout: 15_000 });
+  const row = page.locator('table.trend-table tbody tr', { hasText: 'api-steady-0' });
+  await row.waitFor({ timeout: 15_000 });
+  assert.match(await row.locator('td.verdict').innerText(), /^steady/);
+  assert.equal(await page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' }).count(), 0);
+});
+
+test('a 403 on services/proxy and no Prometheus found: said in the panel with what to do', async () => {
+  const page = webview();
+  cluster.admin.deny({ verb: 'get', resource: 'services', subresource: 'proxy', namespace: 'monitoring' });
+  try {
+    await page.locator('#refresh').click();
+    const status = page.locator('#status', { hasText: 'Forbidden to reach Prometheus' });
+    await status.waitFor({ timeout: 15_000 });
+    assert.match(await status.innerText(), /Role in namespace "monitoring" with rule \{apiGroups: \[""\], resources: \["services\/proxy"\], resourceNames: \["prometheus-server"\], verbs: \["get"\]\}/);
+    assert.equal(await page.locator('.uplot').count(), 0);
+  } finally {
+    cluster.admin.allow({ subresource: 'proxy' });
+  }
+  cluster.admin.deny({ verb: 'list', resource: 'services' });
+  try {
+    await wb.runCommand('Memory Triage: Select Prometheus');
+    assert.match(await wb.waitForNotification('No Prometheus service found'), /Set "memoryTriage\.prometheus\.url"/);
+    const status = page.locator('#status', { hasText: 'No Prometheus service found' });
+    await status.waitFor({ timeout: 15_000 });
+    assert.match(await status.innerText(), /Set "memoryTriage\.prometheus\.url".*"memoryTriage\.prometheus\.service"/);
+  } finally {
+    cluster.admin.allow({ resource: 'services' });
+  }
+  await page.locator('#refresh').click();
+  await page.locator('#status', { hasText: 'Updated' }).waitFor({ timeout: 30_000 });
 });
