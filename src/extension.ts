@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
     connections: prometheus,
     access: (ctxName) => kubeAccess(pods, ctxName),
     thresholds: () => pods.thresholds,
-    selections: pods.onDidSelectPod,
+    selections: pods.view.onDidChangeSelection,
     log,
   });
 

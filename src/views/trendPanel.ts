@@ -10,7 +10,7 @@ import { withPodFacts } from '../triage/trendPodFacts.ts';
 import { summarizeTrend } from '../triage/trendVerdict.ts';
 import type { FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
-import { targetForPod } from './trendTargets.ts';
+import { targetForItem } from './trendTargets.ts';
 
 /** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
 export interface TrendTarget {
@@ -27,8 +27,8 @@ export interface TrendPanelDeps {
   readonly access: (context: string) => KubeAccess | undefined;
   readonly thresholds: () => { warning: number; critical: number };
   readonly log: Logger;
-  /** The tree's selection: an open panel follows it. */
-  readonly selections?: vscode.Event<PodMemory>;
+  /** The tree's selection (pod, container or workload items): an open panel follows it. */
+  readonly selections?: vscode.Event<{ readonly selection: readonly unknown[] }>;
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
@@ -51,10 +51,11 @@ export class TrendPanel extends Disposable {
       if (e.affectsConfiguration('memoryTriage.warningThreshold') || e.affectsConfiguration('memoryTriage.criticalThreshold')) this.rejudge();
     }));
     if (deps.selections) {
-      this.register(deps.selections((pod) => {
-        const same = this.target?.scope.kind === 'pods' && this.target.scope.names.length === 1 && this.target.scope.names[0] === pod.ref.name && this.target.scope.namespace === pod.ref.namespace;
+      this.register(deps.selections((e) => {
+        const next = targetForItem(e.selection[0], this.target?.context ?? '');
+        const same = next !== undefined && next.context === this.target?.context && JSON.stringify(next.scope) === JSON.stringify(this.target.scope);
         // only a panel on screen follows: a click in the tree must not pull a hidden tab forward
-        if (this.panel?.visible && !same) void this.show(targetForPod(pod), { preserveFocus: true });
+        if (next && this.panel?.visible && !same) void this.show(next, { preserveFocus: true });
       }));
     }
   }

@@ -38,7 +38,9 @@ const pod = (name: string, startMiB: number, leakMiBPerMinute: number) => ({
 
 before(async () => {
   prom = await startLocalPrometheus(trendHistory(Math.floor(Date.now() / 1000)));
-  cluster = await startCluster({ prometheus: false, config: { pods: [pod('api-leaky-0', 200, 4), pod('api-steady-0', 120, 0)] } });
+  // a Deployment too, so the tree has a workload item to select (Prometheus holds no history for it)
+  const web = { name: 'web', namespace: 'default', replicas: 2, labels: { app: 'api' }, container: { name: 'web', image: 'web:1', limits: { memory: '128Mi' }, memory: { startMiB: 40, leakMiBPerMinute: 0 } } };
+  cluster = await startCluster({ prometheus: false, config: { pods: [pod('api-leaky-0', 200, 4), pod('api-steady-0', 120, 0)], deployments: [web] } });
   cluster.setServiceTarget('monitoring', 'prometheus-server', 9090, prom.url);
   wb = await openWorkbench({
     settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.namespace': 'default', 'memoryTriage.labelSelector': 'app=api' },
@@ -159,14 +161,22 @@ test('dragging across the chart zooms in time; double-click zooms back out', asy
   assert.equal(await timeAt(0.1), before);
 });
 
-test('the open panel follows the selection in the tree', async () => {
-  await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'api-steady-0' }).first().click();
+test('the open panel follows the selection in the tree: another pod, a workload, back', async () => {
+  const treeRow = (text: string) => wb.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
   const page = webview();
+  await treeRow('api-steady-0').click();
   await page.locator('h1#title', { hasText: 'default / api-steady-0' }).waitFor({ timeout: 15_000 });
   const row = page.locator('table.trend-table tbody tr', { hasText: 'api-steady-0' });
   await row.waitFor({ timeout: 15_000 });
   assert.match(await row.locator('td.verdict').innerText(), /^steady/);
   assert.equal(await page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' }).count(), 0);
+
+  await treeRow('Deployment').click();
+  await page.locator('h1#title', { hasText: 'default / Deployment web' }).waitFor({ timeout: 15_000 });
+  await page.locator('#status', { hasText: 'Prometheus has no working-set samples' }).waitFor({ timeout: 15_000 });
+
+  await treeRow('api-leaky-0').click();
+  await page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' }).waitFor({ timeout: 15_000 });
 });
 
 test('a 403 on services/proxy and no Prometheus found: said in the panel with what to do', async () => {
