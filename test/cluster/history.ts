@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClusterConfig, containersOf } from './config.ts';
 import type { Kubelet } from './kubelet.ts';
-import { type MetricsPod, metricsPods } from './metricsEndpoint.ts';
+import { type MetricsPod, metricsPods, type PastOOMKills } from './metricsEndpoint.ts';
 import { memoryAnnotation, workloadAnnotation } from './objects.ts';
 import { matchLabels } from './selectors.ts';
 import type { Store } from './store.ts';
@@ -40,4 +40,19 @@ export async function backfillPods(store: Store, kubelet: Kubelet, config: Clust
     }
   }
   return pods;
+}
+
+/**
+ * Makes the live cluster tell the backfilled history's story before Prometheus' first scrape:
+ * what the history shows existed `minutes` ago (creationTimestamp, a pod's startTime), and its
+ * OOM kills are each container's restart count and lastState.
+ */
+export function seedFromHistory(store: Store, kubelet: Kubelet, history: PastOOMKills[], minutes: number): void {
+  const since = new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const resource of ['namespaces', 'nodes', 'services', 'deployments', 'replicasets', 'pods']) {
+    for (const o of store.listRaw(resource)) {
+      if (o.metadata.creationTimestamp > since) store.backdate(resource, o.metadata.namespace, o.metadata.name, since);
+    }
+  }
+  for (const h of history) kubelet.seedPastOOMKills(h.namespace, h.pod, h.container, h);
 }

@@ -11,7 +11,7 @@ import { ControllerLoop } from './controllers.ts';
 import { loadRuntime, type Runtime } from './driver.ts';
 import { EventRecorder } from './events.ts';
 import { Faults } from './faults.ts';
-import { backfillPods } from './history.ts';
+import { backfillPods, seedFromHistory } from './history.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { Kubelet } from './kubelet.ts';
 import { loadPrometheusModule, metricsPods, startMetricsEndpoint } from './metricsEndpoint.ts';
@@ -114,7 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         metricsUrl: metrics.url, dataDir: join(dir, 'prometheus'),
         backfill: { pods: await backfillPods(store, kubelet, config), minutes: config.prometheus.backfillMinutes, leakPerMinuteBytes: config.prometheus.leakPerMinuteBytes, restartsFromHistory: true },
         // Before the first scrape: restart counts and lastState tell the history's OOM kills too.
-        onHistory: (history) => { for (const h of history) kubelet.seedPastOOMKills(h.namespace, h.pod, h.container, h); },
+        onHistory: (history) => seedFromHistory(store, kubelet, history, config.prometheus.backfillMinutes),
       });
       cleanups.push(() => prom.stop());
       prometheusUrl = prom.url;

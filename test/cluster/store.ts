@@ -111,6 +111,20 @@ export class Store {
     return this.update(resource, obj);
   }
 
+  /**
+   * Moves an object's creationTimestamp (and a pod's status.startTime) back: the emulated cluster
+   * existed before the emulator started, as Prometheus' backfilled history says.
+   */
+  backdate(resource: string, namespace: string | undefined, name: string, timestamp: string): void {
+    const key = this.key(resource, namespace, name);
+    const old = this.objects.get(key);
+    if (!old) return;
+    const obj = structuredClone(old);
+    obj.metadata.creationTimestamp = timestamp;
+    if (resource === 'pods' && obj.status) obj.status.startTime = timestamp;
+    this.commit('MODIFIED', resource, key, obj);
+  }
+
   delete(resource: string, namespace: string | undefined, name: string, group = ''): K8sObject {
     const key = this.key(resource, namespace, name);
     const old = this.objects.get(key);

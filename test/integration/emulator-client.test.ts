@@ -5,6 +5,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
+import WebSocket from 'ws';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
 const hasRuntime = existsSync(new URL('../cluster/runtime/index.ts', import.meta.url));
@@ -77,6 +78,23 @@ describe('emulator with @kubernetes/client-node', { skip: !hasRuntime && 'proces
     assert.equal(status.status, 'Failure');
     assert.equal(status.reason, 'NonZeroExitCode');
     assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '4' }]);
+  });
+
+  it('runs exec over v4.channel.k8s.io too (stdout, stderr, the status channel)', async () => {
+    const pod = await podName();
+    const argv = ['sh', '-c', 'echo out; echo err >&2; exit 3'].map((a) => `command=${encodeURIComponent(a)}`).join('&');
+    const url = `${cluster.apiUrl.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/${pod}/exec?container=api&stdout=true&stderr=true&${argv}`;
+    const ws = new WebSocket(url, ['v4.channel.k8s.io'], { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.token}` } });
+    const channels: Record<number, string> = {};
+    await new Promise<void>((resolve, reject) => {
+      ws.on('message', (d: Buffer) => { channels[d[0]] = (channels[d[0]] ?? '') + d.subarray(1).toString(); });
+      ws.on('close', () => resolve());
+      ws.on('error', reject);
+    });
+    assert.equal(ws.protocol, 'v4.channel.k8s.io');
+    assert.deepEqual([channels[1], channels[2]], ['out\n', 'err\n']);
+    const status = JSON.parse(channels[3]);
+    assert.deepEqual([status.status, status.reason, status.details.causes], ['Failure', 'NonZeroExitCode', [{ reason: 'ExitCode', message: '3' }]]);
   });
 
   it('port-forwards to the port the pod process listens on', async () => {

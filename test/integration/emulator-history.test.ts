@@ -1,19 +1,21 @@
 // One story from kubectl and Prometheus: the OOM kills in the backfilled history are the live
 // pod's restart count and lastState, and the restart counter joins history to live without a reset.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { rawRequest } from '../cluster/client.ts';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
 const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const hasPrometheus = ['/usr/bin/prometheus', '/usr/bin/promtool'].every((p) => existsSync(p));
 
 // api leaks 8 MiB/min from 60 into 256 MiB: a kill every 24.5 min + 1 min back-off, the last one a
-// minute before the start, so 60 minutes of history hold kills at -1, -26.5 and -52 min.
+// minute before the start, so 60 minutes of history hold kills at -1, -26.5 and -52 min. slow leaks
+// 1 MiB/min: its 196 min to the limit do not fit in the hour, so it has no kill. api-worker is flat.
 const cycleMs = ((256 - 60) / 8) * 60_000;
 const deployment = (name: string, leak: number) => ({
   name, namespace: 'default', replicas: 1, labels: { app: name },
@@ -22,7 +24,7 @@ const deployment = (name: string, leak: number) => ({
 const config: Partial<ClusterConfig> = {
   readyDelayMs: 100,
   prometheus: { enabled: true, backfillMinutes: 60 },
-  deployments: [deployment('api', 8), deployment('api-worker', 0)],
+  deployments: [deployment('api', 8), deployment('api-worker', 0), deployment('slow', 1)],
 };
 
 let cluster: Cluster;
@@ -36,6 +38,19 @@ async function instant(query: string, atMs = Date.now()): Promise<{ metric: Reco
   const body = await res.json() as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   assert.equal(body.status, 'success', query);
   return body.data.result;
+}
+
+/** Processes whose parent is this test process (the runtime's, Prometheus, watchdogs), with their command lines. */
+function children(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      out.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
 }
 
 function kubectl(...args: string[]): Promise<string> {
@@ -58,6 +73,14 @@ describe('emulator restart counts from the backfilled history', { skip: !hasProm
     await rm(cacheDir, { recursive: true, force: true });
   });
 
+  it('serves the same restart count from the real Prometheus through the service proxy', async () => {
+    const query = encodeURIComponent('kube_pod_container_status_restarts_total{container="app"}');
+    const res = await rawRequest(cluster, `/api/v1/namespaces/monitoring/services/prometheus-server:9090/proxy/api/v1/query?query=${query}`);
+    assert.equal(res.status, 200, res.body);
+    const counts = res.json().data.result.map((r: { metric: { pod: string }; value: [number, string] }) => [r.metric.pod.split('-')[0], r.value[1]]).sort();
+    assert.deepEqual(counts, [['api', '0'], ['api', '3'], ['slow', '0']]);
+  });
+
   it('seeds restartCount and lastState.terminated from the history', () => {
     const [api] = podOf('api').status.containerStatuses;
     assert.equal(api.restartCount, 3, 'three kills in the hour of history');
@@ -67,33 +90,55 @@ describe('emulator restart counts from the backfilled history', { skip: !hasProm
     assert.ok(Math.abs(finished - (startedAt - 60_000)) < 10_000, `last kill ~1 min before start: ${last.finishedAt}`);
     assert.ok(Math.abs(finished - Date.parse(last.startedAt) - cycleMs) < 10_000, `it ran one leak cycle: ${last.startedAt} .. ${last.finishedAt}`);
     assert.ok(Date.parse(api.state.running.startedAt) > finished, 'the running container started after that kill');
-    const [worker] = podOf('api-worker').status.containerStatuses;
-    assert.equal(worker.restartCount, 0);
-    assert.deepEqual(worker.lastState, {});
+    for (const app of ['api-worker', 'slow']) {
+      const [c] = podOf(app).status.containerStatuses;
+      assert.deepEqual([c.restartCount, c.lastState], [0, {}], app);
+    }
+  });
+
+  it('backdates what the history shows to its start', () => {
+    for (const app of ['api', 'slow']) {
+      const pod = podOf(app);
+      const created = Date.parse(pod.metadata.creationTimestamp);
+      assert.ok(Math.abs(created - (startedAt - 60 * 60_000)) < 15_000, `${app} created ${pod.metadata.creationTimestamp}`);
+      assert.equal(pod.status.startTime, pod.metadata.creationTimestamp);
+    }
+    const rs = cluster.store.list('replicasets', 'default').find((r) => r.metadata.labels?.app === 'api')!;
+    assert.ok(Date.parse(rs.metadata.creationTimestamp) < startedAt - 59 * 60_000);
   });
 
   it('kube_pod_container_status_restarts_total steps at each kill and joins the live value without a reset', async () => {
-    const series = 'kube_pod_container_status_restarts_total{pod=~"api-.*",container="app"}';
+    const series = 'kube_pod_container_status_restarts_total{container="app"}';
     const deadline = Date.now() + 20_000;
     while ((await instant(`timestamp(${series})`)).some((r) => Number(r.value[1]) * 1000 < startedAt)) {
       assert.ok(Date.now() < deadline, 'no live scrape within 20 s');
       await new Promise((r) => setTimeout(r, 500));
     }
     const byPod = async (q: string, atMs?: number) => Object.fromEntries((await instant(q, atMs)).map((r) => [r.metric.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''), Number(r.value[1])]));
-    assert.deepEqual(await byPod(series), { api: 3, 'api-worker': 0 }, 'live');
+    assert.deepEqual(await byPod(series), { api: 3, 'api-worker': 0, slow: 0 }, 'live');
     for (const [minutesAgo, expected] of [[10, 2], [40, 1], [56, 0]]) {
-      assert.deepEqual(await byPod(series, startedAt - minutesAgo * 60_000), { api: expected, 'api-worker': 0 }, `${minutesAgo} min before start`);
+      assert.deepEqual(await byPod(series, startedAt - minutesAgo * 60_000), { api: expected, 'api-worker': 0, slow: 0 }, `${minutesAgo} min before start`);
     }
-    assert.deepEqual(await byPod(`resets(${series}[70m])`), { api: 0, 'api-worker': 0 });
+    assert.deepEqual(await byPod(`resets(${series}[70m])`), { api: 0, 'api-worker': 0, slow: 0 });
     assert.deepEqual(await byPod('kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}'), { api: 1 });
   });
 
   it('kubectl shows the same restarts and the runbook query finds the OOM kill', { skip: !existsSync(kubectlPath) && 'kubectl 1.33 not installed' }, async () => {
     const pods = await kubectl('get', 'pods', '-l', 'app in (api,api-worker)');
-    assert.match(pods, /^api-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+3 \((\d+s|\dm\d+s) ago\)\s+\d+s$/m);
-    assert.match(pods, /^api-worker-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+0\s+\d+s$/m);
+    assert.match(pods, /^api-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+3 \((\d+s|\dm\d+s) ago\)\s+60m$/m);
+    assert.match(pods, /^api-worker-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+0\s+60m$/m);
     const jsonpath = await kubectl('get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[0].lastState.terminated.reason}{"\\n"}{end}');
     assert.match(jsonpath, /^api-[a-z0-9]+-[a-z0-9]+\tOOMKilled$/m);
     assert.match(jsonpath, /^api-worker-[a-z0-9]+-[a-z0-9]+\t$/m);
+  });
+
+  it('stop() ends Prometheus and every process it started, and removes its temp dir', async () => {
+    assert.ok(children().some((c) => c.startsWith('prometheus ') && c.includes(cluster.dir)), children().join('\n'));
+    const { dir, prometheusUrl } = cluster;
+    await cluster.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(children(), []);
+    assert.equal(existsSync(dir), false, `${dir} removed`);
+    await assert.rejects(fetch(`${prometheusUrl}/-/ready`));
   });
 });

@@ -40,19 +40,20 @@ function timelineOf(c: MetricsContainer, perMinute: number, nowMs: number, start
   const state = (ws: number, restarts: number, reason: string | undefined, running = true): ContainerState =>
     ({ running, workingSetBytes: Math.round(ws), rssBytes: Math.round(ws * rssShare), usageBytes: Math.round(ws * usageShare), restarts, lastTerminatedReason: reason });
   const perMs = perMinute / 60_000;
-  const limit = c.limitBytes;
+  const limit = c.limitBytes ?? 0;
   if (perMs <= 0) {
     // Healthy: flat with a little deterministic noise, like a real steady working set.
     return { ooms: [], cycleMs: 0, stateAt: (t) => state(w * (1 + 0.01 * Math.sin(t / 97_000)), c.restarts, c.lastTerminatedReason) };
-  }
-  if (!limit) {
-    return { ooms: [], cycleMs: 0, stateAt: (t) => state(Math.max(w * 0.3, w - perMs * (nowMs - t)), c.restarts, c.lastTerminatedReason) };
   }
   // Worked backwards from now: the current container started `since` ms ago at the fresh level,
   // before it came a back-off pause, before that a container that grew to the limit and was killed.
   const fresh = Math.min(Math.max(w, 0.1 * limit), 0.8 * limit);
   const since = Math.max(0, (w - fresh) / perMs);
   const cycle = (limit - fresh) / perMs;
+  if (!limit || nowMs - since - backoffMs - cycle < startMs) {
+    // No limit, or no whole life up to it fits in the window (a slow leak): one container rising into now.
+    return { ooms: [], cycleMs: 0, stateAt: (t) => state(Math.max(w * 0.3, w - perMs * (nowMs - t)), c.restarts, c.lastTerminatedReason) };
+  }
   const ooms: number[] = []; // newest first
   for (let t = nowMs - since - backoffMs; t > startMs; t -= cycle + backoffMs) ooms.push(t);
   const currentStart = nowMs - since;
