@@ -17,6 +17,7 @@ import { Kubelet } from './kubelet.ts';
 import { loadPrometheusModule, metricsPods, startMetricsEndpoint } from './metricsEndpoint.ts';
 import { serviceObject } from './objects.ts';
 import { ReplicaSetController } from './replicasets.ts';
+import { Reaper } from './runtime/reaper.ts';
 import { DeploymentController } from './rollout.ts';
 import { seed } from './seed.ts';
 import { ApiServer } from './server.ts';
@@ -71,11 +72,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownDir = !options.dir;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'kmt-cluster-')));
   await mkdir(dir, { recursive: true });
+  // Removes the temp dir even if this process dies by SIGKILL (stop() never runs then).
+  const reaper = ownDir ? new Reaper() : undefined;
+  reaper?.removeDir(dir);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log(`cleanup failed: ${err}`));
     cleanups.length = 0;
     if (ownDir) await rm(dir, { recursive: true, force: true });
+    reaper?.dispose();
   };
   try {
     const tls = await makeTls(dir);

@@ -67,6 +67,7 @@ export class ProcessRuntime {
     this.pollMs = opts.pollMs ?? 1000;
     this.graceMs = opts.graceMs ?? 5000;
     process.on('exit', this.killOnExit);
+    this.reaper.removeDir(this.root);
   }
 
   start(launch: ContainerLaunch, onExit: (exit: ProcessExit) => void): { pid: number; startedAt: Date; cwd: string; logFile: string } {
