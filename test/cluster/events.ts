@@ -10,6 +10,8 @@ export interface EventInput {
   type?: 'Normal' | 'Warning';
   fieldPath?: string;
   component?: string;
+  /** For events from before the emulator started (seeded from history): how often, first and last time. */
+  past?: { count: number; first: string; last: string };
 }
 
 export class EventRecorder {
@@ -23,7 +25,7 @@ export class EventRecorder {
 
   record(e: EventInput): void {
     const meta = e.object.metadata;
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = e.past?.last ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const dedupKey = `${meta.uid}|${e.reason}|${e.message}|${e.fieldPath ?? ''}`;
     const existing = this.names.get(dedupKey);
     if (existing && this.store.get('events', meta.namespace, existing)) {
@@ -45,7 +47,7 @@ export class EventRecorder {
       involvedObject: involved,
       reason: e.reason, message: e.message, type: e.type ?? 'Normal',
       source: component === 'kubelet' ? { component, host: nodeName } : { component },
-      firstTimestamp: now, lastTimestamp: now, count: 1, eventTime: null,
+      firstTimestamp: e.past?.first ?? now, lastTimestamp: now, count: e.past?.count ?? 1, eventTime: null,
       reportingComponent: component, reportingInstance: component === 'kubelet' ? nodeName : '',
     });
   }

@@ -44,14 +44,21 @@ export async function backfillPods(store: Store, kubelet: Kubelet, config: Clust
 
 /**
  * Makes the live cluster tell the backfilled history's story before Prometheus' first scrape:
- * what the history shows existed `minutes` ago (creationTimestamp, a pod's startTime), and its
- * OOM kills are each container's restart count and lastState.
+ * what the history shows existed `minutes` ago (creationTimestamp, a pod's startTime, the events
+ * that created it), and its OOM kills are each container's restart count, lastState and an
+ * OOMKilling event.
  */
 export function seedFromHistory(store: Store, kubelet: Kubelet, history: PastOOMKills[], minutes: number): void {
   const since = new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
   for (const resource of ['namespaces', 'nodes', 'services', 'deployments', 'replicasets', 'pods']) {
     for (const o of store.listRaw(resource)) {
       if (o.metadata.creationTimestamp > since) store.backdate(resource, o.metadata.namespace, o.metadata.name, since);
+    }
+  }
+  // What made those objects happened then too; the containers' Pulled/Created/Started stay now.
+  for (const e of store.listRaw('events')) {
+    if (['Scheduled', 'SuccessfulCreate', 'ScalingReplicaSet'].includes(e.reason)) {
+      store.mutate('events', e.metadata.namespace, e.metadata.name, (ev) => { ev.firstTimestamp = since; ev.lastTimestamp = since; });
     }
   }
   for (const h of history) kubelet.seedPastOOMKills(h.namespace, h.pod, h.container, h);

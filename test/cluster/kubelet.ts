@@ -171,10 +171,7 @@ export class Kubelet {
     const pod = this.store.get('pods', ps.namespace, ps.name);
     if (!pod) return;
     const fieldPath = `spec.containers{${cs.name}}`;
-    if (exit.oomKilled) {
-      const limit = pod.spec.containers.find((c: K8sObject) => c.name === cs.name)?.resources?.limits?.memory;
-      this.events.record({ object: pod, reason: 'OOMKilling', type: 'Warning', fieldPath, message: `Memory cgroup out of memory: Killed process of container ${cs.name} in pod ${ps.key} (limit ${limit})` });
-    }
+    if (exit.oomKilled) this.recordOOM(pod, ps, cs.name);
     const restart = ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0);
     const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();
     // The kubelet forgets the back-off once a container has run well past the longest back-off.
@@ -201,18 +198,27 @@ export class Kubelet {
   /**
    * Past OOM kills the backfilled Prometheus history tells of (before this emulator started): added
    * to the restart count, and the last one becomes lastState unless a live exit already did. The
-   * back-off counter is not seeded, so a demo pod restarts after the base back-off.
+   * back-off counter is not seeded, so a demo pod restarts after the base back-off. One OOMKilling
+   * event stands for them all (count, first and last time), as the kubelet's repeats do.
    */
-  seedPastOOMKills(namespace: string, name: string, container: string, past: { ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }): void {
+  seedPastOOMKills(namespace: string, name: string, container: string, past: { ooms: number; lastOOMAt?: Date; lastStartedAt?: Date; firstOOMAt?: Date }): void {
     const ps = this.podState(namespace, name);
     const cs = ps?.containers.find((c) => c.name === container);
-    if (!ps || !cs || past.ooms <= 0 || !past.lastOOMAt) return;
+    const pod = this.store.get('pods', namespace, name);
+    if (!ps || !cs || !pod || past.ooms <= 0 || !past.lastOOMAt) return;
+    this.recordOOM(pod, ps, container, { count: past.ooms, first: iso(past.firstOOMAt ?? past.lastOOMAt), last: iso(past.lastOOMAt) });
     cs.restartCount += past.ooms;
     cs.last ??= {
       exitCode: 137, signal: 9, reason: 'OOMKilled', containerID: `containerd://${randomBytes(32).toString('hex')}`,
       startedAt: iso(past.lastStartedAt ?? past.lastOOMAt), finishedAt: iso(past.lastOOMAt),
     };
     this.sync(ps);
+  }
+
+  private recordOOM(pod: K8sObject, ps: PodState, container: string, past?: { count: number; first: string; last: string }): void {
+    const limit = pod.spec.containers.find((c: K8sObject) => c.name === container)?.resources?.limits?.memory;
+    const message = `Memory cgroup out of memory: Killed process of container ${container} in pod ${ps.key} (limit ${limit})`;
+    this.events.record({ object: pod, reason: 'OOMKilling', type: 'Warning', fieldPath: `spec.containers{${container}}`, message, past });
   }
 
   private later(ps: PodState, ms: number, fn: () => void): void {

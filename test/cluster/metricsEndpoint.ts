@@ -13,7 +13,7 @@ export interface MetricsPod {
 }
 
 /** Per container, the OOM kills the backfilled history holds (prometheus/backfill.ts ContainerHistory). */
-export interface PastOOMKills { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }
+export interface PastOOMKills { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date; firstOOMAt?: Date }
 
 interface PrometheusModule {
   renderMetrics(pods: MetricsPod[], nowMs?: number): string;

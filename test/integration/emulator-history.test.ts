@@ -90,6 +90,10 @@ describe('emulator restart counts from the backfilled history', { skip: !hasProm
     assert.ok(Math.abs(finished - (startedAt - 60_000)) < 10_000, `last kill ~1 min before start: ${last.finishedAt}`);
     assert.ok(Math.abs(finished - Date.parse(last.startedAt) - cycleMs) < 10_000, `it ran one leak cycle: ${last.startedAt} .. ${last.finishedAt}`);
     assert.ok(Date.parse(api.state.running.startedAt) > finished, 'the running container started after that kill');
+    const oom = cluster.store.list('events', 'default').filter((e) => e.reason === 'OOMKilling');
+    assert.deepEqual(oom.map((e) => [e.involvedObject.name, e.count, e.lastTimestamp]), [[podOf('api').metadata.name, 3, last.finishedAt]]);
+    const firstKill = startedAt - 60_000 - 2 * (cycleMs + 60_000);
+    assert.ok(Math.abs(Date.parse(oom[0].firstTimestamp) - firstKill) < 30_000, `first kill ~52 min before: ${oom[0].firstTimestamp}`);
     for (const app of ['api-worker', 'slow']) {
       const [c] = podOf(app).status.containerStatuses;
       assert.deepEqual([c.restartCount, c.lastState], [0, {}], app);
@@ -130,6 +134,10 @@ describe('emulator restart counts from the backfilled history', { skip: !hasProm
     const jsonpath = await kubectl('get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[0].lastState.terminated.reason}{"\\n"}{end}');
     assert.match(jsonpath, /^api-[a-z0-9]+-[a-z0-9]+\tOOMKilled$/m);
     assert.match(jsonpath, /^api-worker-[a-z0-9]+-[a-z0-9]+\t$/m);
+    const describe = await kubectl('describe', 'pods', '-l', 'app=api');
+    assert.match(describe, /^\s+Restart Count:\s+3$/m);
+    assert.match(describe, /^\s+Warning\s+OOMKilling\s+\d+s \(x3 over 5\dm\)\s+kubelet\s+Memory cgroup out of memory/m);
+    assert.match(describe, /^\s+Normal\s+Scheduled\s+60m\s+default-scheduler/m);
   });
 
   it('stop() ends Prometheus and every process it started, and removes its temp dir', async () => {

@@ -19,7 +19,7 @@ export interface HistoryOptions {
 }
 
 /** How many OOM kills the history holds for a container; the last one's start and end. */
-export interface ContainerHistory { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date }
+export interface ContainerHistory { namespace: string; pod: string; container: string; ooms: number; lastOOMAt?: Date; lastStartedAt?: Date; firstOOMAt?: Date }
 
 // The kubelet's restart back-off, simplified to one pause between an OOM kill and the next start.
 const backoffMs = 60_000;
@@ -107,7 +107,7 @@ export function renderHistory(pods: MetricsPod[], opts: HistoryOptions): { text:
   lines.push('# EOF');
   const containers = pods.flatMap((p, i) => p.containers.map((c, j) => {
     const { ooms, cycleMs } = timelines[i][j];
-    const last = ooms.length ? { lastOOMAt: new Date(ooms[0]), lastStartedAt: new Date(ooms[0] - cycleMs) } : {};
+    const last = ooms.length ? { lastOOMAt: new Date(ooms[0]), lastStartedAt: new Date(ooms[0] - cycleMs), firstOOMAt: new Date(ooms.at(-1)!) } : {};
     return { namespace: p.namespace, pod: p.pod, container: c.name, ooms: ooms.length, ...last };
   }));
   return { text: lines.join('\n') + '\n', containers };
