@@ -1,5 +1,6 @@
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { credentialError } from './clusterError.ts';
 
 /** Thrown for a non-2xx answer; `statusCode` and `body` are what classify() reads. */
 export class HttpStatusError extends Error {
@@ -31,9 +32,10 @@ export async function getJson<T>(kc: KubeConfig, path: string, query: Record<str
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-  await kc.applySecurityAuthentication(ctx);
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 20_000)];
+  await authenticate(kc, ctx, timeoutMs);
+  const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   options.onRequest?.(path);
   const headers = ctx.getHeaders();
@@ -49,4 +51,21 @@ export async function getJson<T>(kc: KubeConfig, path: string, query: Record<str
   if (response.status < 200 || response.status >= 300) throw new HttpStatusError(response.status, body, path);
   if (typeof body !== 'object' || body === null) throw new Error(`${path} answered with something that is not JSON`);
   return body as T;
+}
+
+// An exec or OIDC plugin runs here (aws, gcloud, kubelogin): it can fail (expired SSO session)
+// or wait for a login that never comes. Either is a credential problem, said as one, and the
+// request gives up after its timeout instead of hanging the view.
+async function authenticate(kc: KubeConfig, ctx: RequestContext, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the credential plugin gave no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([kc.applySecurityAuthentication(ctx), timeout]);
+  } catch (err) {
+    throw credentialError(err);
+  } finally {
+    clearTimeout(timer);
+  }
 }

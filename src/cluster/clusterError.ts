@@ -72,6 +72,14 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The kubeconfig user's credentials could not be had (exec/OIDC plugin failed or hung, cert file unreadable). */
+export function credentialError(err: unknown): ClusterError {
+  if (err instanceof ClusterError) return err;
+  const detail = (err instanceof Error ? err.message : String(err)).trim();
+  const first = detail.split('\n')[0]!.trim();
+  return new ClusterError('unauthorized', `Could not get credentials for the cluster${first ? `: ${first}` : ''}.`, 'Log in again (the command your kubeconfig user runs, e.g. your cloud CLI), then Refresh.', undefined, detail);
+}
+
 export function classify(err: unknown, intent: RequestIntent): ClusterError {
   if (err instanceof ClusterError) return err;
   const where = intent.namespace ? `namespace "${intent.namespace}"` : 'all namespaces';

@@ -37,6 +37,8 @@ export class PodMonitor {
   private readonly watcher: PodWatcher;
   private readonly history: OomHistory;
   private readonly listeners = new Set<(s: PodSnapshot) => void>();
+  /** Pending nextListing() calls; stop() releases them so a command never waits on a dead monitor. */
+  private readonly waiters = new Set<() => void>();
   private metrics = new Map<string, PodMetric>();
   private podsError: ClusterError | undefined;
   private metricsError: ClusterError | undefined;
@@ -44,6 +46,7 @@ export class PodMonitor {
   private pollTimer: NodeJS.Timeout | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
   private metricsInFlight: Promise<void> | undefined;
+  private metricsAbort: AbortController | undefined;
   private last: PodSnapshot;
   private readonly options: MonitorOptions;
   metricsRequests = 0;
@@ -98,6 +101,9 @@ export class PodMonitor {
     clearTimeout(this.pollTimer);
     clearTimeout(this.emitTimer);
     this.pollTimer = this.emitTimer = undefined;
+    this.metricsAbort?.abort();
+    this.metricsInFlight = this.metricsAbort = undefined;
+    for (const release of [...this.waiters]) release();
   }
 
   /** Re-list pods and read metrics now; resolves when both answered (or failed). */
@@ -110,15 +116,16 @@ export class PodMonitor {
     return this.last;
   }
 
-  /** Resolves at the next successful list or pod error. */
+  /** Resolves at the next successful list or pod error, or when the monitor is stopped. */
   nextListing(): Promise<void> {
     return new Promise((resolve) => {
-      const off = this.onSnapshot((s) => {
-        if (s.listed || s.podsError) {
-          off();
-          resolve();
-        }
-      });
+      const release = () => {
+        off();
+        this.waiters.delete(release);
+        resolve();
+      };
+      const off = this.onSnapshot((s) => (s.listed || s.podsError) && release());
+      this.waiters.add(release);
     });
   }
 
@@ -132,23 +139,29 @@ export class PodMonitor {
     this.emitNow();
   }
 
-  // One request for the whole scope; overlapping polls share the one in flight.
+  // One request for the whole scope; overlapping polls share the one in flight, and stop()
+  // aborts it, so a hidden view leaves no request behind and a waiting refresh returns.
   pollMetrics(): Promise<void> {
     if (this.metricsInFlight) return this.metricsInFlight;
     clearTimeout(this.pollTimer);
+    const abort = (this.metricsAbort = new AbortController());
     this.metricsInFlight = (async () => {
       try {
-        const list = await listPodMetrics(this.session, { timeoutMs: 15_000, onRequest: () => this.metricsRequests++ });
+        const list = await listPodMetrics(this.session, { timeoutMs: 15_000, signal: abort.signal, onRequest: () => this.metricsRequests++ });
         this.metrics = new Map(list.items.map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m]));
         this.metricsError = undefined;
       } catch (err) {
+        if (abort.signal.aborted) return;
         const error = classify(err, { verb: 'list', resource: 'pods.metrics.k8s.io', namespace: this.session.namespace });
         if (this.metricsError?.message !== error.message) this.options.log.warn(`metrics of ${this.session.describe()}: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
         this.metricsError = error;
         this.metrics = new Map();
       } finally {
-        this.metricsInFlight = undefined;
-        if (this.watcher.isRunning) this.pollTimer = setTimeout(() => void this.pollMetrics(), this.options.metricsIntervalMs);
+        // A poll aborted by stop() is no longer the one in flight: a start() since has its own.
+        if (!abort.signal.aborted) {
+          this.metricsInFlight = this.metricsAbort = undefined;
+          if (this.watcher.isRunning) this.pollTimer = setTimeout(() => void this.pollMetrics(), this.options.metricsIntervalMs);
+        }
       }
       this.emitNow();
     })();

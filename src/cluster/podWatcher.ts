@@ -1,6 +1,6 @@
 import { ListWatch, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../logger.ts';
-import { classify, type ClusterError } from './clusterError.ts';
+import { classify, credentialError, type ClusterError } from './clusterError.ts';
 import { listPods, podsPath } from './podList.ts';
 import type { ClusterSession } from './session.ts';
 
@@ -27,19 +27,34 @@ class ObservedWatch extends Watch {
     this.onOpen = onOpen;
   }
 
+  // Watch.watch throws (instead of calling done) when the credentials cannot be had, e.g. an
+  // exec plugin whose SSO session expired. ListWatch calls it from a callback nobody awaits, so
+  // a throw would be an unhandled rejection and the watch would silently never come back;
+  // reported through done, it becomes an 'error' event that the watcher retries.
   override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
     let failed = false;
     this.onRequest();
-    const controller = await super.watch(path, query, callback, (err) => {
+    const report = (err: unknown) => {
       if (err) failed = true;
       done(err);
-    });
+    };
+    let controller: AbortController;
+    try {
+      controller = await super.watch(path, query, callback, report);
+    } catch (err) {
+      report(credentialError(err));
+      return new AbortController();
+    }
     if (!failed) this.onOpen();
     return controller;
   }
 }
 
+const BASE_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
+// A watch that stayed open this long was a working connection: the next failure starts the
+// back-off afresh. A stream that opens and drops at once keeps growing it (no 1 s loop).
+const STABLE_MS = 10_000;
 
 // client-node's ListWatch does the informer part: list, then watch from the list's
 // resourceVersion, resume from the last seen version when the server closes the stream, and
@@ -47,8 +62,11 @@ const MAX_RETRY_MS = 30_000;
 // and it ignores the abort error ListWatch reports when we stop it ourselves.
 export class PodWatcher {
   private informer: ListWatch<V1Pod> | undefined;
+  /** Aborts the informer's list in flight: ListWatch would open a watch after it even when stopped. */
+  private listAbort: AbortController | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryMs = 1000;
+  private retryMs = BASE_RETRY_MS;
+  private openedAt: number | undefined;
   private running = false;
   private generation = 0;
   private listed = false;
@@ -86,7 +104,13 @@ export class PodWatcher {
     this.running = true;
     const generation = ++this.generation;
     this.informer = this.createInformer(generation);
-    void this.informer.start();
+    this.run(this.informer, generation);
+  }
+
+  // ListWatch.start() reports failures as 'error' events; a rejection would be a bug upstream,
+  // and is retried the same way rather than left unhandled.
+  private run(informer: ListWatch<V1Pod>, generation: number): void {
+    informer.start().catch((err: unknown) => this.current(generation) && this.failed(err, generation));
   }
 
   stop(): void {
@@ -98,16 +122,19 @@ export class PodWatcher {
   private stopInformer(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    void this.informer?.stop();
+    this.listAbort?.abort();
+    // stop() only aborts the open request; nothing in it can fail that the view could act on.
+    this.informer?.stop().catch(() => undefined);
   }
 
   // Callbacks carry the generation they were made for, so a stopped informer's late events
   // (the abort error it reports when stopped, above all) never reach the view.
   private createInformer(generation: number): ListWatch<V1Pod> {
     const session = this.session;
+    const abort = (this.listAbort = new AbortController());
     const listFn = async () => {
-      const list = await listPods(session, { onRequest: () => this.listRequests++ });
-      this.retryMs = 1000;
+      const list = await listPods(session, { signal: abort.signal, onRequest: () => this.listRequests++ });
+      this.retryMs = BASE_RETRY_MS;
       // ListWatch fills its cache after this returns; tell the listener once it has.
       setImmediate(() => {
         if (!this.current(generation)) return;
@@ -117,7 +144,11 @@ export class PodWatcher {
       });
       return list;
     };
-    const watch = new ObservedWatch(session.kubeConfig, () => this.watchRequests++, () => this.current(generation) && this.events.onWatching());
+    const watch = new ObservedWatch(session.kubeConfig, () => this.watchRequests++, () => {
+      if (!this.current(generation)) return;
+      this.openedAt = Date.now();
+      this.events.onWatching();
+    });
     const informer = new ListWatch<V1Pod>(podsPath(session.namespace), watch, listFn, false, session.labelSelector || undefined);
     informer.on('change', () => this.current(generation) && this.listed && this.events.onChange());
     informer.on('error', (err: unknown) => this.current(generation) && this.failed(err, generation));
@@ -130,11 +161,13 @@ export class PodWatcher {
 
   private failed(err: unknown, generation: number): void {
     const error = classify(err, { verb: 'watch', resource: 'pods', namespace: this.session.namespace, server: this.session.server });
+    if (this.openedAt !== undefined && Date.now() - this.openedAt >= STABLE_MS) this.retryMs = BASE_RETRY_MS;
+    this.openedAt = undefined;
     this.log.warn(`pods of ${this.session.describe()}: ${error.message}${error.detail ? ` (${error.detail})` : ''}; retrying in ${this.retryMs / 1000}s`);
     this.events.onError(error);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      if (this.current(generation)) void this.informer?.start();
+      if (this.current(generation) && this.informer) this.run(this.informer, generation);
     }, this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
   }

@@ -58,6 +58,19 @@ test('403 on listing pods names the verb, resource and namespace', async () => {
   await waitFor(m, 'recovery', (s) => s.listed && !s.podsError && s.pods.length === 2);
 });
 
+test('403 on watching pods names "watch"; the retries back off instead of looping', async () => {
+  cluster.admin.deny({ verb: 'watch', resource: 'pods', namespace: 'default' });
+  const m = watch();
+  const s = await waitFor(m, 'a watch error', (s) => s.podsError !== undefined);
+  assert.equal(s.podsError!.message, 'Forbidden (403): you may not watch pods in namespace "default".');
+  assert.equal(s.pods.length, 2, 'the listed pods are still shown');
+  await new Promise((r) => setTimeout(r, 4000));
+  // attempts at 0, +1 s, +3 s (then +7 s): a tight loop would have made dozens
+  const { list, watch: watches } = m.requestCounts;
+  assert.equal(list, 1, 'a retry resumes the watch, it does not re-list');
+  assert.ok(watches >= 2 && watches <= 4, `watch attempts in ~4 s: ${watches}`);
+});
+
 test('403 on metrics keeps the pods and says what is missing', async () => {
   cluster.admin.deny({ verb: 'list', resource: 'pods', group: 'metrics.k8s.io' });
   const m = watch();
@@ -113,4 +126,16 @@ test('a slow server delays but does not hang or fail', async () => {
   const m = watch();
   const s = await waitFor(m, 'a slow list', (s) => s.listed && s.pods.length === 2, 15_000);
   assert.equal(s.podsError, undefined);
+  // Let the (equally slow) watch open before afterEach stops it: the emulator leaks a watch
+  // whose client left while the delay held it back (its 30-min timer keeps the process alive).
+  await new Promise((r) => setTimeout(r, 1700));
+});
+
+test('a refresh that is waiting on a slow list returns when the monitor is stopped (scope changed)', async () => {
+  cluster.admin.setDelay(5000);
+  const m = watch();
+  const refreshed = m.refresh();
+  setTimeout(() => m.stop(), 200);
+  const outcome = await Promise.race([refreshed.then(() => 'returned'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
+  assert.equal(outcome, 'returned');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiException } from '@kubernetes/client-node';
-import { classify, ClusterError } from '../../src/cluster/clusterError.ts';
+import { classify, ClusterError, credentialError } from '../../src/cluster/clusterError.ts';
 import { HttpStatusError } from '../../src/cluster/apiRequest.ts';
 
 const pods = { verb: 'list' as const, resource: 'pods', namespace: 'payments', server: 'https://k8s.example:6443' };
@@ -40,4 +40,13 @@ test('metrics API missing or not ready, and everything else', () => {
   assert.match(other.message, /500 to list pods: etcdserver: request timed out/);
   const already = new ClusterError('no-kubeconfig', 'x', 'y');
   assert.equal(classify(already, pods), already);
+});
+
+test('a failing credential plugin is "unauthorized" with its first stderr line; the rest goes to the log', () => {
+  const e = credentialError(new Error('SSO session expired\nrun: aws sso login --profile prod\n'));
+  assert.equal(e.kind, 'unauthorized');
+  assert.equal(e.message, 'Could not get credentials for the cluster: SSO session expired.');
+  assert.match(e.hint, /Log in again/);
+  assert.equal(e.detail, 'SSO session expired\nrun: aws sso login --profile prod');
+  assert.equal(classify(e, pods), e, 'classify keeps it as it is');
 });
