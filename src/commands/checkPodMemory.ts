@@ -3,7 +3,7 @@ import { ago, gaugeText, podDescription } from '../triage/describe.ts';
 import { oomKilledPods } from '../triage/oomHistory.ts';
 import { byPressure, podPercent, worstContainer } from '../triage/pressure.ts';
 import type { CommandContext } from './index.ts';
-import { pickAndReveal, type PodChoice } from './podPick.ts';
+import { offerPick, type PodChoice } from './podPick.ts';
 import { freshSnapshot } from './refresh.ts';
 
 const HOUR_MS = 3_600_000;
@@ -36,9 +36,7 @@ export async function checkPodMemory(ctx: CommandContext): Promise<string | unde
     void vscode.window.showInformationMessage(`Memory Triage: ${summary} Expected: memory < ${t.warning}% of limit — met.`);
     return summary;
   }
-  // Not awaited: the summary is the result; picking a pod is an offer, not a step.
-  void vscode.window.showWarningMessage(`Memory Triage: ${summary}`, 'Show Pods').then(async (show) => {
-    if (show) await pickAndReveal(ctx, [...choices.values()], `Step 1: pods above ${t.warning}% or OOMKilled in the last hour`);
-  });
+  // The summary is the result; picking a pod to reveal is an offer, not a step.
+  offerPick(ctx, `Memory Triage: ${summary}`, 'Show Pods', () => [...choices.values()], `Step 1: pods above ${t.warning}% or OOMKilled in the last hour`);
   return summary;
 }

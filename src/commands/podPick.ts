@@ -19,3 +19,13 @@ export async function pickAndReveal(ctx: CommandContext, choices: readonly PodCh
   await ctx.pods.reveal(pick.choice.pod.uid);
   return pick.choice.pod;
 }
+
+/**
+ * A warning with a button that opens the pick. Not awaited by the command (its result is the
+ * summary, and a test or a keybinding must not wait on a click), so its failures are logged here.
+ */
+export function offerPick(ctx: CommandContext, message: string, button: string, choices: () => readonly PodChoice[], title: string): void {
+  vscode.window.showWarningMessage(message, button).then(
+    (clicked) => (clicked ? pickAndReveal(ctx, choices(), title) : undefined),
+  ).then(undefined, (err: unknown) => ctx.log.error(`${title}: ${err instanceof Error ? err.message : String(err)}`));
+}

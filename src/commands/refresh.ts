@@ -11,7 +11,9 @@ export async function refreshPods(ctx: CommandContext): Promise<PodSnapshot | un
 export async function freshSnapshot(ctx: CommandContext): Promise<PodSnapshot | undefined> {
   const snapshot = await refreshPods(ctx);
   if (!snapshot) {
-    void vscode.window.showErrorMessage('Memory Triage: no cluster is open; see the Pods view for why.', 'Select Context').then((a) => a && vscode.commands.executeCommand('memoryTriage.selectContext'));
+    vscode.window.showErrorMessage('Memory Triage: no cluster is open; see the Pods view for why.', 'Select Context').then(
+      (a) => a && vscode.commands.executeCommand('memoryTriage.selectContext'),
+    ).then(undefined, (err: unknown) => ctx.log.error(`selectContext: ${String(err)}`));
     return undefined;
   }
   if (snapshot.podsError && snapshot.pods.length === 0) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
 import type { CommandContext } from './index.ts';
-import { pickAndReveal } from './podPick.ts';
+import { offerPick } from './podPick.ts';
 import { freshSnapshot } from './refresh.ts';
 
 /** workspaceState key under which a resolution action (restart, new limit, scale) notes its time. */
@@ -42,10 +42,7 @@ export async function verifyRecovery(ctx: CommandContext, since?: Date | string)
     void vscode.window.showInformationMessage(`Memory Triage: ${verdict.summary}`);
     return verdict;
   }
-  void vscode.window.showWarningMessage(`Memory Triage: ${verdict.summary}`, 'Show Failing Pods').then(async (action) => {
-    if (action) {
-      await pickAndReveal(ctx, verdict.failures.map((f) => ({ pod: f.pod, description: f.reasons[0] ?? '', detail: f.reasons.slice(1).join('; ') || undefined })), 'Verify Recovery: failing pods');
-    }
-  });
+  const failing = () => verdict.failures.map((f) => ({ pod: f.pod, description: f.reasons[0] ?? '', detail: f.reasons.slice(1).join('; ') || undefined }));
+  offerPick(ctx, `Memory Triage: ${verdict.summary}`, 'Show Failing Pods', failing, 'Verify Recovery: failing pods');
   return verdict;
 }

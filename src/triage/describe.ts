@@ -66,11 +66,17 @@ export function containerDescription(c: ContainerMemory, now: Date): string {
   return parts.join(' · ');
 }
 
-/** "api-7d9f… 93% · OOM×2": the worst pod, shortened for the status bar. */
+/**
+ * "api-7d9f… 93% · OOM×2": the worst pod, shortened for the status bar. Without a percent it
+ * says why instead: the pod's state (CrashLoopBackOff, Pending), else "no limit" or "no metrics".
+ */
 export function statusBarText(pod: PodMemory, oomCount: number): string {
   const name = pod.ref.name.length > 12 ? `${pod.ref.name.slice(0, 10)}…` : pod.ref.name;
   const pct = podPercent(pod);
-  const parts = [pct === undefined ? `${name}` : `${name} ${Math.round(pct)}%`];
+  const status = podStatus(pod);
+  const measured = pod.containers.some((c) => c.workingSetBytes !== undefined);
+  const figure = pct !== undefined ? `${Math.round(pct)}%` : status !== 'Running' ? status : measured ? 'no limit' : 'no metrics';
+  const parts = [`${name} ${figure}`];
   if (oomCount > 0) parts.push(`OOM×${oomCount}`);
   return parts.join(' · ');
 }

@@ -149,4 +149,35 @@ suite('pod tree (step 1)', () => {
       await cluster.admin('/metrics-available', { available: true });
     }
   });
+
+  test('a 403 on pods is a message line naming the verb and resource, with the RBAC hint', async function () {
+    this.timeout(30_000);
+    await cluster.admin('/deny', { verb: 'list', resource: 'pods', namespace: 'default' });
+    try {
+      await vscode.commands.executeCommand('memoryTriage.refresh');
+      const s = await waitForSnapshot(tree, 'a pods error', (s) => s.podsError?.kind === 'forbidden', 15_000);
+      assert.equal(s.podsError!.message, 'Forbidden (403): you may not list pods in namespace "default".');
+      const message = tree.provider.getChildren().find(isMessage);
+      assert.equal(message?.label, s.podsError!.message);
+      assert.match(String(message?.description), /Ask for RBAC permission to "list" "pods" in default/);
+    } finally {
+      await cluster.admin('/allow', {});
+    }
+  });
+
+  test('no kubeconfig: a message line that opens Select Context; step 1 answers at once', async function () {
+    this.timeout(20_000);
+    await config().update('kubeconfig', '/nonexistent/kubeconfig', vscode.ConfigurationTarget.Global);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const [first] = tree.provider.getChildren();
+      assert.ok(first && isMessage(first), 'one message item');
+      assert.equal(first.label, 'No kubeconfig found at /nonexistent/kubeconfig.');
+      assert.equal(first.command?.command, 'memoryTriage.selectContext');
+      assert.equal(tree.session, undefined);
+      assert.equal(await vscode.commands.executeCommand('memoryTriage.checkPodMemory'), undefined, 'step 1 answers at once');
+    } finally {
+      await config().update('kubeconfig', cluster.kubeconfigPath, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -26,6 +26,14 @@ test('status, age and status bar text', () => {
   assert.equal(ago(new Date('2026-11-27T19:59:30Z'), now), '2h ago');
   assert.equal(statusBarText(byName(fixturePods(), 'api-7d9f8c6b5-x2k4q'), 2), 'api-7d9f8c… 80% · OOM×2');
   assert.equal(statusBarText(byName(fixturePods(), 'redis-0'), 0), 'redis-0 98%');
+  // no percent: the reason there is none, never a bare name
+  const down = { ...byName(fixturePods(), 'redis-0') };
+  const noMetrics = { ...down, containers: down.containers.map((c) => ({ ...c, workingSetBytes: undefined })) };
+  assert.equal(statusBarText(noMetrics, 1), 'redis-0 CrashLoopBackOff · OOM×1');
+  assert.equal(statusBarText(byName(fixturePods(), 'debug-shell'), 0), 'debug-shell Pending');
+  const running = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  assert.equal(statusBarText({ ...running, containers: running.containers.map((c) => ({ ...c, workingSetBytes: undefined })) }, 0), 'api-7d9f8c… no metrics');
+  assert.equal(statusBarText({ ...running, containers: running.containers.map((c) => ({ ...c, limitBytes: undefined })) }, 0), 'api-7d9f8c… no limit');
 });
 
 test('tooltip lists every container with request, limit and last termination', () => {
