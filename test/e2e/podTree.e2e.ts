@@ -90,6 +90,17 @@ test('Check Pod Memory (Step 1) reports the kill', async () => {
   const message = await wb.waitForNotification(/OOMKilled in the last hour/, 30_000);
   assert.match(message, /2 pod\(s\) in emulator \/ default \/ app=api: \d at or above 80% of a limit, 1 OOMKilled in the last hour/);
   await wb.screenshot('check-pod-memory');
+  // "Show Pods" offers the killed pod in a quick pick; picking it selects its row in the tree.
+  await wb.page.locator('.notifications-toasts .monaco-button', { hasText: 'Show Pods' }).first().click();
+  const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'OOMKilled' }).first();
+  await pick.waitFor({ timeout: 10_000 });
+  const name = ((await pick.locator('.label-name').first().textContent()) ?? '').trim();
+  assert.match(name, /^api-[a-z0-9]+-[a-z0-9]+$/);
+  await pick.click();
+  await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: name }).first().waitFor({ timeout: 10_000 });
+  // The status bar names the worst pod with a percent or, when it has none, its state; never a bare name.
+  const bar = ((await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'OOM×' }).first().innerText()) ?? '').trim();
+  assert.match(bar, /api-\S+ (\d+%|[A-Z][A-Za-z]+|no metrics|no limit) · OOM×\d/);
 });
 
 test('Select Namespace offers the cluster namespaces; "All namespaces" shows as the scope', async () => {
