@@ -15,8 +15,12 @@ export function recordResolution(state: vscode.Memento, at = new Date()): Thenab
 async function askSince(ctx: CommandContext): Promise<Date | undefined> {
   const last = ctx.extension.workspaceState.get<string>(LAST_RESOLUTION_KEY);
   const now = Date.now();
+  // No resolution recorded here (a restart done with kubectl, or by a colleague): a rollout
+  // shows as the newest pod's creation, which is the next best "since".
+  const newest = (ctx.pods.snapshot?.pods ?? []).reduce<Date | undefined>((t, p) => (p.createdAt && (!t || p.createdAt > t) ? p.createdAt : t), undefined);
   const items = [
     ...(last ? [{ label: 'Since the last resolution action', description: new Date(last).toLocaleString(), at: new Date(last) }] : []),
+    ...(newest ? [{ label: 'Since the newest pod in scope started', description: `${newest.toLocaleString()} (a restart or rollout)`, at: newest }] : []),
     { label: 'Last 15 minutes', description: '', at: new Date(now - 15 * 60_000) },
     { label: 'Last hour', description: '', at: new Date(now - 3_600_000) },
     { label: 'Since a time…', description: 'HH:MM today, or an ISO date', at: undefined as Date | undefined },
