@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError } from './clusterError.ts';
+import { getJson } from './apiRequest.ts';
+import { classify, ClusterError } from './clusterError.ts';
 import { contextNamespace, loadKubeConfig } from './kubeconfig.ts';
 
 /** What the user chose to look at; persisted per workspace by the view layer. */
@@ -67,4 +68,26 @@ export function openSession(scope: Scope, kubeconfigPath?: string, env: NodeJS.P
   own.loadFromOptions({ clusters: merged.getClusters(), users: merged.getUsers(), contexts: merged.getContexts(), currentContext: contextName });
   const namespace = scope.namespace === ALL_NAMESPACES ? undefined : scope.namespace || contextNamespace(merged, contextName);
   return new ClusterSession(own, contextName, namespace, scope.labelSelector, files);
+}
+
+// Equality and set-based requirements, as `kubectl -l` takes them: app=api,tier!=db,env in (a,b),!canary
+const REQUIREMENT = /^\s*!?[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?\s*((==?|!=)\s*[A-Za-z0-9]?([-A-Za-z0-9_.]*[A-Za-z0-9])?|\s+(in|notin)\s*\([^()]*\))?\s*$/;
+
+/** An error message for a malformed selector, undefined when it is fine (or empty). */
+export function validateSelector(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  // split on commas outside parentheses
+  const parts = value.split(/,(?![^(]*\))/);
+  const bad = parts.find((p) => !REQUIREMENT.test(p));
+  return bad === undefined ? undefined : `Not a label selector requirement: "${bad.trim()}" (e.g. app=api,tier!=db)`;
+}
+
+/** Namespace names for the picker; throws a ClusterError (a 403 is common for namespaced users). */
+export async function listNamespaces(session: ClusterSession): Promise<string[]> {
+  try {
+    const list = await getJson<{ items?: { metadata?: { name?: string } }[] }>(session.kubeConfig, '/api/v1/namespaces', {}, { timeoutMs: 10_000 });
+    return (list.items ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+  } catch (err) {
+    throw classify(err, { verb: 'list', resource: 'namespaces', server: session.server });
+  }
 }

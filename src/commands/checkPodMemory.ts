@@ -3,8 +3,7 @@ import { ago, gaugeText, podDescription } from '../triage/describe.ts';
 import { oomKilledPods } from '../triage/oomHistory.ts';
 import { byPressure, podPercent, worstContainer } from '../triage/pressure.ts';
 import type { CommandContext } from './index.ts';
-import { offerPick, type PodChoice } from './podPick.ts';
-import { freshSnapshot } from './refresh.ts';
+import { freshSnapshot, offerPick, pickAndReveal, type PodChoice } from './podActions.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -39,4 +38,28 @@ export async function checkPodMemory(ctx: CommandContext): Promise<string | unde
   // The summary is the result; picking a pod to reveal is an offer, not a step.
   offerPick(ctx, `Memory Triage: ${summary}`, 'Show Pods', () => [...choices.values()], `Step 1: pods above ${t.warning}% or OOMKilled in the last hour`);
   return summary;
+}
+
+// Every pod in scope whose status still remembers an OOM kill, newest first (the runbook's
+// jsonpath query, but over all containers, not only containerStatuses[0]).
+export async function findOomKilled(ctx: CommandContext): Promise<number | undefined> {
+  const snapshot = await freshSnapshot(ctx);
+  if (!snapshot) return undefined;
+  const now = new Date();
+  const kills = oomKilledPods(snapshot.pods);
+  ctx.log.info(`OOMKilled pods in ${snapshot.session.describe()}: ${kills.length}`);
+  if (kills.length === 0) {
+    void vscode.window.showInformationMessage(`Memory Triage: no OOMKilled pods in ${snapshot.session.describe()}.`);
+    return 0;
+  }
+  await pickAndReveal(
+    ctx,
+    kills.map((k) => ({
+      pod: k.pod,
+      description: `${k.container} OOMKilled ${k.at ? ago(k.at, now) : ''}${(snapshot.oomCounts.get(k.pod.uid) ?? 0) > 1 ? ` · seen ×${snapshot.oomCounts.get(k.pod.uid)}` : ''}`,
+      detail: podDescription(k.pod, now),
+    })),
+    `OOMKilled pods, newest first (${kills.length})`,
+  );
+  return kills.length;
 }

@@ -4,13 +4,9 @@ import type { PodTree } from '../views/podTree.ts';
 import type { ScopeStore } from '../views/scopeStore.ts';
 import type { PrometheusConnections } from '../views/prometheusConnection.ts';
 import type { TrendPanel } from '../views/trendPanel.ts';
-import { checkPodMemory } from './checkPodMemory.ts';
-import { copyKubectlCommand, revealPod } from './copyKubectlCommand.ts';
-import { findOomKilled } from './findOomKilled.ts';
-import { refreshPods } from './refresh.ts';
-import { selectContext } from './selectContext.ts';
-import { selectNamespace } from './selectNamespace.ts';
-import { setLabelSelector } from './setLabelSelector.ts';
+import { checkPodMemory, findOomKilled } from './checkPodMemory.ts';
+import { copyKubectlCommand, refreshPods, revealPod } from './podActions.ts';
+import { selectContext, selectNamespace, setLabelSelector } from './scopeCommands.ts';
 import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
 

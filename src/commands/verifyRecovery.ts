@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
 import type { CommandContext } from './index.ts';
-import { offerPick } from './podPick.ts';
-import { freshSnapshot } from './refresh.ts';
+import { freshSnapshot, offerPick } from './podActions.ts';
 
 /** workspaceState key under which a resolution action (restart, new limit, scale) notes its time. */
 export const LAST_RESOLUTION_KEY = 'memoryTriage.lastResolutionAt';

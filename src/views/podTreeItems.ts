@@ -2,8 +2,23 @@ import * as vscode from 'vscode';
 import type { ContainerMemory, PodMemory, WorkloadRef } from '../triage/model.ts';
 import { containerDescription, podDescription, podTooltipMarkdown } from '../triage/describe.ts';
 import { lastOomKill } from '../triage/oomHistory.ts';
-import { containerPercent, levelOf, podGauge, podPercent, type Thresholds } from '../triage/pressure.ts';
-import { gaugeIcon } from './gaugeIcons.ts';
+import { containerPercent, levelOf, podGauge, podPercent, type Level, type Thresholds } from '../triage/pressure.ts';
+import { bucketOf, gaugeSvg, type Theme } from './gaugeSvg.ts';
+
+// The gauge pictures (see gaugeSvg.ts for why they are images), one per level and tenth.
+const cache = new Map<string, { light: vscode.Uri; dark: vscode.Uri }>();
+
+function gaugeIcon(level: Level, percent: number | undefined): { light: vscode.Uri; dark: vscode.Uri } {
+  const bucket = level === 'no-limit' || level === 'no-metrics' ? -1 : bucketOf(percent ?? 0);
+  const key = `${level}:${bucket}`;
+  let icon = cache.get(key);
+  if (!icon) {
+    const uri = (theme: Theme) => vscode.Uri.parse(`data:image/svg+xml;base64,${Buffer.from(gaugeSvg(level, bucket, theme)).toString('base64')}`);
+    icon = { light: uri('light'), dark: uri('dark') };
+    cache.set(key, icon);
+  }
+  return icon;
+}
 
 // contextValues matched by the `when` clauses of package.json's view/item/context menus.
 export const ContextValue = {

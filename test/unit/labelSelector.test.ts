@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateSelector } from '../../src/cluster/labelSelector.ts';
+import { validateSelector } from '../../src/cluster/session.ts';
 
 test('accepts what kubectl -l accepts', () => {
   for (const ok of ['', 'app=', 'app=api', 'app==api', 'app=api,tier!=db', 'env in (prod, staging)', 'app.kubernetes.io/name=api', '!canary', 'release notin (a,b),app=api']) {
