@@ -139,3 +139,12 @@ test('a refresh that is waiting on a slow list returns when the monitor is stopp
   const outcome = await Promise.race([refreshed.then(() => 'returned'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
   assert.equal(outcome, 'returned');
 });
+
+test('metrics polls that overlap (a slow server, a Refresh on top of the timer) share one request', async () => {
+  cluster.admin.setDelay(300);
+  const m = monitorOf(cluster, {}, memoryLog()); // not started: no watch, no timer, only these polls
+  await Promise.all([m.pollMetrics(), m.pollMetrics(), m.pollMetrics()]);
+  assert.equal(m.requestCounts.metrics, 1);
+  await m.pollMetrics();
+  assert.equal(m.requestCounts.metrics, 2, 'the next poll after it landed is a new request');
+});
