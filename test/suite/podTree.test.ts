@@ -116,6 +116,21 @@ suite('pod tree (step 1)', () => {
     assert.deepEqual(verdict.failures.map((f) => f.pod.workload.name), ['api']);
   });
 
+  test('Find OOMKilled Pods offers the killed pod and reveals the one picked', async function () {
+    this.timeout(20_000);
+    const result = Promise.resolve(vscode.commands.executeCommand('memoryTriage.findOomKilled'));
+    let done = false;
+    void result.finally(() => (done = true));
+    // The command refreshes, then waits on its quick pick: accept the first row once it is up.
+    for (let i = 0; i < 30 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    assert.equal(await result, 1);
+    const selected = tree.view.selection[0];
+    assert.ok(selected && isPod(selected) && selected.pod.workload.name === 'api', `selected: ${selected?.label}`);
+  });
+
   test('hiding the view stops the watch and the polling; showing it resumes', async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('workbench.view.explorer');
