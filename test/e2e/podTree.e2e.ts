@@ -97,6 +97,8 @@ test('Check Pod Memory (Step 1) reports the kill', async () => {
   const name = ((await pick.locator('.label-name').first().textContent()) ?? '').trim();
   assert.match(name, /^api-[a-z0-9]+-[a-z0-9]+$/);
   await pick.click();
+  // Until the pick has gone, F1 in the next test would find this closing widget and type into it.
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   await wb.page.locator('.part.sidebar .monaco-list-row.selected', { hasText: name }).first().waitFor({ timeout: 10_000 });
   // The status bar names the worst pod with a percent or, when it has none, its state; never a bare name.
   const bar = ((await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'OOM×' }).first().innerText()) ?? '').trim();
