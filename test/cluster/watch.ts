@@ -71,10 +71,14 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Sto
     for (const e of events) deliver(e);
   }
 
+  // A client that left while a delay fault held its request has no 'close' left to fire.
+  if (req.socket.destroyed || res.destroyed) return;
   const unsubscribe = store.subscribe(deliver);
   const timers: NodeJS.Timeout[] = [];
   if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), w.bookmarkIntervalMs));
   timers.push(setTimeout(() => { done(); res.end(); }, w.timeoutSeconds * 1000));
+  // The listening server keeps the process alive; a watch's timers must not outlive it.
+  for (const t of timers) t.unref();
   function done(): void {
     unsubscribe();
     for (const t of timers) clearTimeout(t);
