@@ -1,21 +1,10 @@
-// The process runtime's shape as the CONTRACT with test/cluster/runtime describes it.
-// Declared here (types only) so the API server depends on the contract, not on the file.
+// The process runtime's shape as the API server uses it (the CONTRACT with test/cluster/runtime).
 import type { Socket } from 'node:net';
 
-export interface ContainerLaunch {
-  podKey: string;
-  container: string;
-  workload: string;
-  env: Record<string, string>;
-  memoryLimitBytes?: number;
-  ports?: number[];
-}
+// Type-only: erased when run, so the runtime module is still loaded only when pods need it.
+import type { ContainerLaunch, ExecIO, ProcessExit, ProcessUsage } from './runtime/index.ts';
 
-export interface ProcessUsage { workingSetBytes: number; rssBytes: number; usageBytes: number; cpuNanoCores: number }
-
-export interface ProcessExit { exitCode: number; signal?: string; oomKilled: boolean; startedAt: Date; finishedAt: Date }
-
-export interface ExecIO { stdin?: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+export type { ContainerLaunch, ExecIO, ProcessExit, ProcessUsage };
 
 export interface Runtime {
   start(launch: ContainerLaunch, onExit: (exit: ProcessExit) => void): { pid: number; startedAt: Date; cwd: string };
