@@ -52,14 +52,8 @@ export async function update(req: IncomingMessage, res: ServerResponse, info: Re
   const ns = type.namespaced ? info.namespace : undefined;
   const old = ctx.store.mustGet(type.resource, type.group, ns, info.name!);
   if (obj?.metadata?.name !== info.name) throw badRequest('the name of the object does not match the name on the URL');
-  obj.kind = type.kind;
-  obj.apiVersion = apiVersionOf(type);
   obj.metadata.namespace = ns;
-  // The main resource cannot change status and the status subresource cannot change spec.
-  if (info.subresource === 'status') obj.spec = old.spec;
-  else obj.status = old.status;
-  validate(type.resource, obj, old);
-  sendJson(res, 200, ctx.store.update(type.resource, obj, { dryRun }, type.group));
+  save(res, info, type, ctx, obj, old, dryRun);
 }
 
 export async function patch(req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
@@ -78,12 +72,18 @@ export async function patch(req: IncomingMessage, res: ServerResponse, info: Req
     throw badRequest('the name of the object does not match the name on the URL');
   }
   if (result.metadata.resourceVersion && result.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(type.resource, type.group, info.name!);
-  result.kind = type.kind;
-  result.apiVersion = apiVersionOf(type);
-  if (info.subresource === 'status') result.spec = old.spec;
-  else result.status = old.status;
-  validate(type.resource, result, old);
-  sendJson(res, 200, ctx.store.update(type.resource, result, { dryRun }, type.group));
+  save(res, info, type, ctx, result, old, dryRun);
+}
+
+/** The end of an update or a patch: typed, status or spec kept as the endpoint requires, validated, saved. */
+function save(res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext, next: K8sObject, old: K8sObject, dryRun: boolean): void {
+  next.kind = type.kind;
+  next.apiVersion = apiVersionOf(type);
+  // The main resource cannot change status and the status subresource cannot change spec.
+  if (info.subresource === 'status') next.spec = old.spec;
+  else next.status = old.status;
+  validate(type.resource, next, old);
+  sendJson(res, 200, ctx.store.update(type.resource, next, { dryRun }, type.group));
 }
 
 export async function remove(_req: IncomingMessage, res: ServerResponse, info: RequestInfo, type: ResourceType, ctx: ApiContext): Promise<void> {
