@@ -31,9 +31,14 @@ export async function readBody(req: IncomingMessage, limit = 3 * 1024 * 1024): P
 
 export async function readJson(req: IncomingMessage): Promise<any> {
   const body = await readBody(req);
+  return parseJson(body.toString('utf8') || 'null', 'the server rejected our request due to an error in our request');
+}
+
+/** JSON from a request body, or a 400 whose message starts as the real server's does for that endpoint. */
+export function parseJson(text: string, prefix: string): any {
   try {
-    return JSON.parse(body.toString('utf8') || 'null');
+    return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`the server rejected our request due to an error in our request: ${(err as Error).message}`);
+    throw badRequest(`${prefix}: ${(err as Error).message}`);
   }
 }

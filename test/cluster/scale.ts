@@ -2,12 +2,12 @@
 // `kubectl scale` patches and the extension's "scale" action uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.ts';
-import { readBody, sendJson } from './http.ts';
+import { parseJson, readBody, sendJson } from './http.ts';
 import { applyPatch } from './patch.ts';
 import type { ResourceType } from './registry.ts';
 import type { RequestInfo } from './request.ts';
 import { formatMatchLabels } from './selectors.ts';
-import { badRequest, conflict, invalid, methodNotAllowed } from './status.ts';
+import { conflict, invalid, methodNotAllowed } from './status.ts';
 import type { K8sObject } from './store.ts';
 
 function toScale(obj: K8sObject): K8sObject {
@@ -27,12 +27,7 @@ export async function handleScale(req: IncomingMessage, res: ServerResponse, inf
   if (req.method === 'GET') return sendJson(res, 200, current);
   let wanted: K8sObject;
   const body = await readBody(req);
-  let doc: K8sObject;
-  try {
-    doc = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw badRequest(`error decoding body: ${(err as Error).message}`);
-  }
+  const doc: K8sObject = parseJson(body.toString('utf8'), 'error decoding body');
   if (req.method === 'PUT') wanted = doc;
   else if (req.method === 'PATCH') wanted = applyPatch(req.headers['content-type'] ?? '', current, doc);
   else throw methodNotAllowed();

@@ -2,7 +2,7 @@
 // validating and answering without persisting, and pods deleted gracefully.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.ts';
-import { readBody, readJson, sendJson } from './http.ts';
+import { parseJson, readBody, readJson, sendJson } from './http.ts';
 import { qosClass } from './objects.ts';
 import { applyPatch } from './patch.ts';
 import { iso } from './podStatus.ts';
@@ -61,12 +61,7 @@ export async function patch(req: IncomingMessage, res: ServerResponse, info: Req
   const ns = type.namespaced ? info.namespace : undefined;
   const old = ctx.store.mustGet(type.resource, type.group, ns, info.name!);
   const body = await readBody(req);
-  let patchDoc: unknown;
-  try {
-    patchDoc = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`);
-  }
+  const patchDoc: unknown = parseJson(body.toString('utf8'), 'error decoding patch');
   const result: K8sObject = applyPatch(req.headers['content-type'] ?? '', old, patchDoc);
   if (!result?.metadata || result.metadata.name !== old.metadata.name || result.metadata.namespace !== old.metadata.namespace) {
     throw badRequest('the name of the object does not match the name on the URL');
