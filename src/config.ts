@@ -16,6 +16,7 @@ export const Keys = {
   prometheusTimeout: 'prometheus.timeoutSeconds',
   prometheusMetrics: 'prometheus.metrics',
   prometheusCompare: 'prometheus.compare',
+  trendRefresh: 'trend.refreshSeconds',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
@@ -32,6 +33,8 @@ export interface TrendPanelDeps {
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
+/** The shortest automatic refresh: a faster one would mostly re-read the same samples. */
+export const MIN_REFRESH_SECONDS = 5;
 
 /** One webview panel, reused: hydrated whole on "ready", then sent small status updates. */
 export class TrendPanel extends Disposable {
@@ -40,15 +43,23 @@ export class TrendPanel extends Disposable {
   private range: RangeId = DEFAULT_RANGE;
   private status: TrendStatus = { kind: 'empty', message: 'Choose a pod in the Memory Triage view.' };
   private loading: AbortController | undefined;
+  private lastLoadAt = 0;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly refreshSetting = this.register(new ConfigValue<number>(Keys.trendRefresh, 60));
   private readonly deps: TrendPanelDeps;
 
   constructor(deps: TrendPanelDeps) {
     super();
     this.deps = deps;
     this.register({ dispose: () => this.panel?.dispose() });
+    this.register({ dispose: () => clearTimeout(this.refreshTimer) });
     // A new threshold changes the threshold line and the verdicts, not the figures: no new query.
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('memoryTriage.warningThreshold') || e.affectsConfiguration('memoryTriage.criticalThreshold')) this.rejudge();
+    }));
+    this.register(this.refreshSetting.onChange(() => {
+      this.postSettings();
+      this.schedule();
     }));
     if (deps.selections) {
       this.register(deps.selections((e) => {
@@ -77,6 +88,12 @@ export class TrendPanel extends Disposable {
     return { target: this.target, range: this.range, status: this.status };
   }
 
+  /** Seconds between two automatic loads while the panel is on screen; 0 when off. */
+  get refreshSeconds(): number {
+    const seconds = this.refreshSetting.value;
+    return Number.isFinite(seconds) && seconds > 0 ? Math.max(MIN_REFRESH_SECONDS, seconds) : 0;
+  }
+
   async load(): Promise<void> {
     const target = this.target;
     if (!target) return;
@@ -101,13 +118,35 @@ export class TrendPanel extends Disposable {
       const hint = (err as { hint?: unknown } | undefined)?.hint;
       this.setStatus({ kind: 'error', message, hint: typeof hint === 'string' ? hint : undefined });
     } finally {
-      if (this.loading === controller) this.loading = undefined;
+      if (this.loading === controller) {
+        this.loading = undefined;
+        this.lastLoadAt = Date.now();
+        this.schedule();
+      }
     }
+  }
+
+  // One timer, armed after each load ends and only while the panel is on screen: a hidden tab
+  // costs no queries, and one shown again after its interval has passed loads at once.
+  private schedule(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    const seconds = this.refreshSeconds;
+    if (!this.panel?.visible || !this.target || seconds === 0 || this.loading) return;
+    const due = Math.max(0, this.lastLoadAt + seconds * 1000 - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (this.panel?.visible) void this.load();
+    }, due);
+  }
+
+  private postSettings(): void {
+    this.post({ type: 'settings', warningPercent: this.deps.thresholds().warning, refreshSeconds: this.refreshSeconds });
   }
 
   private rejudge(): void {
     const t = this.deps.thresholds();
-    this.post({ type: 'settings', warningPercent: t.warning });
+    this.postSettings();
     if (this.status.kind !== 'ready') return;
     const rows = summarizeTrend(this.status.trend, { warningPercent: t.warning, criticalPercent: t.critical });
     this.setStatus({ ...this.status, rows });
@@ -124,6 +163,7 @@ export class TrendPanel extends Disposable {
       range: this.range,
       ranges: RANGES.map((r) => ({ id: r.id, label: r.label })),
       warningPercent: this.deps.thresholds().warning,
+      refreshSeconds: this.refreshSeconds,
       status: this.status,
     };
   }
@@ -167,8 +207,11 @@ export class TrendPanel extends Disposable {
     panel.webview.html = trendHtml(panel.webview, extensionUri);
     const subscriptions: vscode.Disposable[] = [];
     panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m), null, subscriptions);
+    panel.onDidChangeViewState(() => this.schedule(), null, subscriptions);
     panel.onDidDispose(
       () => {
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = undefined;
         this.loading?.abort();
         this.panel = undefined;
         for (const s of subscriptions) s.dispose();

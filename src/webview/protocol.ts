@@ -18,6 +18,8 @@ export interface TrendViewState {
   readonly range: RangeId;
   readonly ranges: readonly RangeOption[];
   readonly warningPercent: number;
+  /** seconds between two automatic queries while the panel is on screen; 0: off */
+  readonly refreshSeconds: number;
   readonly status: TrendStatus;
 }
 
@@ -31,7 +33,7 @@ export type TrendStatus =
 export type ToWebview =
   | { readonly type: 'hydrate'; readonly state: TrendViewState }
   | { readonly type: 'status'; readonly title: string; readonly range: RangeId; readonly status: TrendStatus }
-  | { readonly type: 'settings'; readonly warningPercent: number };
+  | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number };
 
 /** Webview -> host. */
 export type FromWebview =

@@ -9,6 +9,8 @@ import { onMessage, post } from './vscodeApi.ts';
 
 let state: TrendViewState | undefined;
 let chart: uPlot | undefined;
+/** title and range of the chart on screen */
+let drawn: string | undefined;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const title = byId<HTMLHeadingElement>('title');
@@ -45,6 +47,14 @@ function markerNote(events: readonly { kind: string }[]): string {
   return `In this window: ${parts.filter(Boolean).join(', ')}. `;
 }
 
+/** The x range when the user has zoomed in (narrower than the data), else undefined. */
+function zoomOf(u: uPlot): { min: number; max: number } | undefined {
+  const xs = u.data[0];
+  const { min, max } = u.scales['x'] ?? {};
+  if (xs.length === 0 || min === undefined || max === undefined) return undefined;
+  return min > xs[0]! || max < xs[xs.length - 1]! ? { min, max } : undefined;
+}
+
 function render(): void {
   if (!state) return;
   title.textContent = state.title;
@@ -55,8 +65,11 @@ function render(): void {
     status.textContent = 'Querying Prometheus…'; // the previous picture stays while the new one loads
     return;
   }
+  // A refresh of the same pods and range keeps the user's zoom (a window in absolute time).
+  const keepZoom = s.kind === 'ready' && chart && drawn === `${state.title}\n${state.range}` ? zoomOf(chart) : undefined;
   chart?.destroy();
   chart = undefined;
+  drawn = undefined;
   switch (s.kind) {
     case 'empty':
       status.textContent = s.message;
@@ -73,9 +86,15 @@ function render(): void {
     }
     case 'ready': {
       const at = new Date(s.loadedAt).toLocaleTimeString();
-      status.textContent = s.trend.workingSet.length === 0 ? 'Prometheus has no working-set samples for these pods in this window.' : `Updated ${at}. Drag across the chart to zoom; double-click to zoom out.`;
+      const every = state.refreshSeconds > 0 ? ` Refreshes every ${state.refreshSeconds} s while shown.` : '';
+      status.textContent = s.trend.workingSet.length === 0 ? `Prometheus has no working-set samples for these pods in this window.${every}` : `Updated ${at}.${every} Drag across the chart to zoom; double-click to zoom out.`;
+      status.dataset['loadedAt'] = String(s.loadedAt);
       chartBox.replaceChildren();
-      if (s.trend.workingSet.length > 0) chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent });
+      if (s.trend.workingSet.length > 0) {
+        chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent });
+        drawn = `${state.title}\n${state.range}`;
+        if (keepZoom) chart.setScale('x', keepZoom);
+      }
       renderTable(table, s.rows);
       source.textContent = `${markerNote(s.trend.events)}Source: ${s.trend.source}`;
       return;
@@ -94,7 +113,7 @@ onMessage((message: ToWebview) => {
       break;
     case 'settings':
       if (!state) return;
-      state = { ...state, warningPercent: message.warningPercent };
+      state = { ...state, warningPercent: message.warningPercent, refreshSeconds: message.refreshSeconds };
       break;
   }
   render();

@@ -157,6 +157,13 @@ test('dragging across the chart zooms in time; double-click zooms back out', asy
   // 10 % into the second half-hour's first 24 min is ~26 min later than 10 % into the hour
   const zoomed = await timeAt(0.1);
   assert.ok(zoomed - before >= 20 && zoomed - before <= 32, `${before} -> ${zoomed}`);
+  // a refresh (the button, or the automatic one) draws new data in the same zoomed window
+  const status = webview().locator('#status');
+  const loadedAt = await status.getAttribute('data-loaded-at');
+  await webview().locator('button#refresh').click();
+  for (let i = 0; i < 150 && (await status.getAttribute('data-loaded-at')) === loadedAt; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.notEqual(await status.getAttribute('data-loaded-at'), loadedAt, 'the refresh drew new data');
+  assert.equal(await timeAt(0.1), zoomed, 'the zoom survived the refresh');
   await over.dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
   assert.equal(await timeAt(0.1), before);
 });

@@ -93,4 +93,25 @@ suite('memory trend (step 2)', () => {
       await config().update('prometheus.url', prom.url, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('an open panel queries again on its own while shown, not while hidden, and catches up when shown', async function () {
+    this.timeout(60_000);
+    const loadedAt = () => (trend.current.status.kind === 'ready' ? trend.current.status.loadedAt : undefined);
+    await config().update('trend.refreshSeconds', 5, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('memoryTriage.showTrend', leaky);
+      const first = await until('the trend', loadedAt);
+      const second = await until('a load nobody asked for', () => ((loadedAt() ?? 0) > first ? loadedAt() : undefined), 12_000);
+      assert.ok(second - first >= 4_500, `reloaded after ${second - first} ms, not the 5 s asked`);
+      // a text editor in the same group hides the panel
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'hides the trend' }), { preview: false });
+      await new Promise((r) => setTimeout(r, 8_000));
+      assert.equal(loadedAt(), second, 'no query while the panel is hidden');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      const third = await until('the catch-up load', () => ((loadedAt() ?? 0) > second ? loadedAt() : undefined), 4_000);
+      assert.ok(third - second >= 8_000, 'the catch-up came when shown again');
+    } finally {
+      await config().update('trend.refreshSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
