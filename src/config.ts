@@ -12,6 +12,7 @@ export const Keys = {
   metricsInterval: 'metricsInterval',
   prometheusUrl: 'prometheus.url',
   prometheusPathPrefix: 'prometheus.pathPrefix',
+  prometheusCaFile: 'prometheus.caFile',
   prometheusService: 'prometheus.service',
   prometheusTimeout: 'prometheus.timeoutSeconds',
   prometheusMetrics: 'prometheus.metrics',

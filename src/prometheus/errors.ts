@@ -90,9 +90,27 @@ export class PrometheusTimeoutError extends PrometheusError {
 
 export class PrometheusUnreachableError extends PrometheusError {
   override name = 'PrometheusUnreachableError';
-  constructor(where: string, cause: string) {
-    super(`Cannot reach Prometheus at ${where}: ${clip(cause, 200)}`, SETTINGS_HINT);
+  /** Node's error code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, ...), when there was one. */
+  readonly code: string | undefined;
+  /** what went wrong, without the address */
+  readonly detail: string;
+  constructor(where: string, detail: string, code?: string, hint = SETTINGS_HINT) {
+    super(`Cannot reach Prometheus at ${where}: ${clip(detail, 200)}`, hint);
+    this.code = code;
+    this.detail = detail;
   }
+}
+
+// Node's codes for a server certificate it could not check: the chain, the name or the dates.
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The server's certificate failed verification; the hint says how to trust a private CA. */
+export function isTlsVerifyError(err: unknown): err is PrometheusUnreachableError {
+  return err instanceof PrometheusUnreachableError && err.code !== undefined && TLS_CODES.has(err.code);
 }
 
 export class PrometheusTooLargeError extends PrometheusError {

@@ -60,14 +60,20 @@ export async function getText(url: URL, options: GetOptions): Promise<HttpAnswer
     }
     if (options.signal?.aborted) throw err; // the caller cancelled: not a failure to report
     if (err instanceof PrometheusTooLargeError) throw err;
-    throw new PrometheusUnreachableError(options.where, describeNetworkError(err));
+    throw new PrometheusUnreachableError(options.where, describeNetworkError(err), errorCode(err));
   }
+}
+
+function errorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const code = (err as { code?: unknown } | undefined)?.code ?? (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: unknown }).cause;
-  const code = (err as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
+  const code = errorCode(err);
   const causeMessage = cause instanceof Error ? cause.message : '';
   return [code, err.message, causeMessage].filter((s) => s && s !== 'fetch failed').join(': ');
 }

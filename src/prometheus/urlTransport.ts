@@ -1,5 +1,6 @@
+import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
-import { PrometheusAuthError, PrometheusError } from './errors.ts';
+import { isTlsVerifyError, PrometheusAuthError, PrometheusError, PrometheusUnreachableError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
 import { DEFAULT_TIMEOUT_MS, joinPath, type PrometheusTransport } from './transport.ts';
 
@@ -16,6 +17,8 @@ export interface UrlTransportOptions {
   readonly auth?: PrometheusAuth;
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
+  /** PEM certificates trusted besides Node's own roots (a private CA); where they came from. */
+  readonly ca?: { readonly pem: string; readonly file: string };
 }
 
 /** A Prometheus-compatible HTTP API reached directly, with optional bearer or basic auth. */
@@ -26,6 +29,7 @@ export class UrlTransport implements PrometheusTransport {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly caFile: string | undefined;
 
   constructor(options: UrlTransportOptions) {
     let base: URL;
@@ -52,21 +56,32 @@ export class UrlTransport implements PrometheusTransport {
     this.headers = authHeaders(auth);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+    this.caFile = options.ca?.file;
+    // `ca` replaces Node's roots, so a private CA is added to them: public certificates still work.
+    const connect = options.ca ? { ca: [...rootCertificates, options.ca.pem] } : undefined;
+    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 4, connect });
   }
 
-  get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
+  async get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
     const url = new URL(this.base.toString());
     url.pathname = joinPath(this.base.pathname, apiPath);
     url.search = params.toString();
-    return getText(url, {
-      dispatcher: this.agent,
-      headers: this.headers,
-      signal,
-      timeoutMs: this.timeoutMs,
-      maxBytes: this.maxBytes,
-      where: this.where,
-    });
+    try {
+      return await getText(url, {
+        dispatcher: this.agent,
+        headers: this.headers,
+        signal,
+        timeoutMs: this.timeoutMs,
+        maxBytes: this.maxBytes,
+        where: this.where,
+      });
+    } catch (err) {
+      if (!isTlsVerifyError(err)) throw err;
+      const hint = this.caFile
+        ? `The certificate is not signed by the CA in ${this.caFile} (nor by a public one), or does not name this host.`
+        : 'If it is signed by a private CA, set "memoryTriage.prometheus.caFile" to that CA\'s PEM file.';
+      throw new PrometheusUnreachableError(this.where, err.detail, err.code, hint);
+    }
   }
 
   explain(answer: HttpAnswer): Error | undefined {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Keys, SECTION } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
+import { readCaFile } from '../prometheus/caFile.ts';
 import { PrometheusClient } from '../prometheus/client.ts';
 import { describeSelectors, discoverPrometheus, type Candidate } from '../prometheus/discovery.ts';
 import { PrometheusError, PrometheusNotFoundError } from '../prometheus/errors.ts';
@@ -57,9 +58,10 @@ export class PrometheusConnections extends Disposable {
     const url = config.get<string>(Keys.prometheusUrl, '').trim();
     if (url) {
       const pathPrefix = config.get<string>(Keys.prometheusPathPrefix, '');
-      return this.reuse(`url:${url}|${pathPrefix}|${timeoutMs}`, async () => {
-        const auth = await this.readAuth(url);
-        return new UrlTransport({ url, pathPrefix, auth, timeoutMs });
+      const caFile = config.get<string>(Keys.prometheusCaFile, '').trim();
+      return this.reuse(`url:${url}|${pathPrefix}|${timeoutMs}|${caFile}`, async () => {
+        const [auth, ca] = await Promise.all([this.readAuth(url), caFile ? readCaFile(caFile) : undefined]);
+        return new UrlTransport({ url, pathPrefix, auth, timeoutMs, ca });
       });
     }
     const access = accessFor();

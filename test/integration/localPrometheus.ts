@@ -1,5 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,24 @@ import { promisify } from 'node:util';
 // (test/cluster/prometheus) is the only one, this lets the client be tested against the real thing.
 
 const run = promisify(execFile);
+
+export interface ServerTls {
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly caPem: string;
+}
+
+function readyStatus(url: string, ca: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const done = (res: { statusCode?: number; resume(): void }) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    };
+    const req = ca ? httpsGet(url, { ca }, done) : httpGet(url, done);
+    req.once('error', reject);
+    req.setTimeout(2000, () => req.destroy(new Error('timeout')));
+  });
+}
 
 export interface LocalPrometheus {
   readonly url: string;
@@ -27,13 +47,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `webConfig`: Prometheus's --web.config.file text (basic_auth_users, TLS), when wanted. */
-export async function startLocalPrometheus(openMetrics: string, webConfig?: string): Promise<LocalPrometheus> {
+/**
+ * `webConfig`: Prometheus's --web.config.file text (basic_auth_users), when wanted; `tls`: serve
+ * HTTPS with that certificate (Prometheus's own tls_server_config), the URL is then https://.
+ */
+export async function startLocalPrometheus(openMetrics: string, webConfig?: string, tls?: ServerTls): Promise<LocalPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'kmt-prom-'));
   const data = join(dir, 'tsdb');
   await writeFile(join(dir, 'history.om'), openMetrics);
   await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), data]);
   await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  if (tls) {
+    await writeFile(join(dir, 'server.crt'), tls.certPem);
+    await writeFile(join(dir, 'server.key'), tls.keyPem);
+    webConfig = `${webConfig ?? ''}tls_server_config:\n  cert_file: ${join(dir, 'server.crt')}\n  key_file: ${join(dir, 'server.key')}\n`;
+  }
   if (webConfig) await writeFile(join(dir, 'web.yml'), webConfig);
   const port = await freePort();
   const child: ChildProcess = spawn(
@@ -50,7 +78,7 @@ export async function startLocalPrometheus(openMetrics: string, webConfig?: stri
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -62,8 +90,8 @@ export async function startLocalPrometheus(openMetrics: string, webConfig?: stri
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.ok || res.status === 401) return { url, stop }; // 401: up, behind basic auth
+      const status = await readyStatus(`${url}/-/ready`, tls?.caPem);
+      if (status === 200 || status === 401) return { url, stop }; // 401: up, behind basic auth
     } catch {
       // not listening yet
     }
