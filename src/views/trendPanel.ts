@@ -11,6 +11,7 @@ import { withPodFacts } from '../triage/trendPodFacts.ts';
 import { summarizeTrend } from '../triage/trendVerdict.ts';
 import type { FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
+import { parseSavedTrend } from './trendRestore.ts';
 import { targetForItem } from './trendTargets.ts';
 
 /** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
@@ -61,6 +62,8 @@ export class TrendPanel extends Disposable {
       this.postSettings();
       this.schedule();
     }));
+    // After a reload VS Code hands back the panel it had open with the state the page saved.
+    this.register(vscode.window.registerWebviewPanelSerializer(TREND_VIEW_TYPE, { deserializeWebviewPanel: (panel, saved) => this.revive(panel, saved) }));
     if (deps.selections) {
       this.register(deps.selections((e) => {
         const next = targetForItem(e.selection[0], this.target?.context ?? '');
@@ -80,6 +83,23 @@ export class TrendPanel extends Disposable {
     this.target = target;
     if (this.panel) this.panel.reveal(undefined, options.preserveFocus);
     else this.panel = this.create(options.preserveFocus ?? false);
+    await this.load();
+  }
+
+  /** Takes over a panel VS Code restored; loads what it showed, or asks for a pod. */
+  async revive(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
+    if (this.panel) {
+      panel.dispose(); // one trend panel: an open one wins over a restored one
+      return;
+    }
+    const restored = parseSavedTrend(saved);
+    this.panel = panel;
+    this.adopt(panel);
+    if (!restored) return;
+    this.deps.log.info(`Restoring the memory trend of ${restored.title} (${restored.range})`);
+    // the pods' API facts come back with the next selection in the tree; Prometheus has the rest
+    this.target = { title: restored.title, context: restored.context, scope: restored.scope, pods: [] };
+    this.range = restored.range;
     await this.load();
   }
 
@@ -154,7 +174,10 @@ export class TrendPanel extends Disposable {
 
   private setStatus(status: TrendStatus): void {
     this.status = status;
-    if (this.target) this.post({ type: 'status', title: this.target.title, range: this.range, status });
+    const target = this.target;
+    if (!target) return;
+    this.post({ type: 'status', title: target.title, range: this.range, status });
+    if (status.kind === 'loading') this.post({ type: 'persist', state: { title: target.title, context: target.context, scope: target.scope, range: this.range } });
   }
 
   private state(): TrendViewState {
@@ -192,17 +215,19 @@ export class TrendPanel extends Disposable {
   }
 
   private create(preserveFocus: boolean): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(TREND_VIEW_TYPE, 'Memory Trend', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
+    this.adopt(panel);
+    return panel;
+  }
+
+  /** Sets the page, its options and the handlers on a new or a restored panel. */
+  private adopt(panel: vscode.WebviewPanel): void {
     const { extensionUri } = this.deps;
-    const panel = vscode.window.createWebviewPanel(
-      TREND_VIEW_TYPE,
-      'Memory Trend',
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-      },
-    );
+    // a restored panel keeps the options it was saved with: set them again, as they are now
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'memory-triage.svg');
     panel.webview.html = trendHtml(panel.webview, extensionUri);
     const subscriptions: vscode.Disposable[] = [];
@@ -219,7 +244,6 @@ export class TrendPanel extends Disposable {
       null,
       subscriptions,
     );
-    return panel;
   }
 }
 

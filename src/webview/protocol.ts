@@ -2,6 +2,7 @@
 // these types; the webview never fetches anything itself (ARCHITECTURE.md).
 import type { MemoryTrend } from '../triage/model.ts';
 import type { ContainerTrend } from '../triage/trendVerdict.ts';
+import type { PodScope } from '../prometheus/promql.ts';
 import type { RangeId } from '../prometheus/step.ts';
 
 export type { RangeId };
@@ -29,11 +30,20 @@ export type TrendStatus =
   | { readonly kind: 'ready'; readonly trend: MemoryTrend; readonly rows: readonly ContainerTrend[]; readonly loadedAt: number }
   | { readonly kind: 'error'; readonly message: string; readonly hint?: string };
 
+/** What the page keeps in its webview state so VS Code can restore the panel after a reload. */
+export interface SavedTrend {
+  readonly title: string;
+  readonly context: string;
+  readonly scope: PodScope;
+  readonly range: RangeId;
+}
+
 /** Host -> webview. */
 export type ToWebview =
   | { readonly type: 'hydrate'; readonly state: TrendViewState }
   | { readonly type: 'status'; readonly title: string; readonly range: RangeId; readonly status: TrendStatus }
-  | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number };
+  | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number }
+  | { readonly type: 'persist'; readonly state: SavedTrend };
 
 /** Webview -> host. */
 export type FromWebview =

@@ -2,7 +2,7 @@ import type uPlot from 'uplot';
 import type { RangeId, ToWebview, TrendViewState } from './protocol.ts';
 import { drawChart } from './trendChart.ts';
 import { renderTable } from './trendTable.ts';
-import { onMessage, post } from './vscodeApi.ts';
+import { onMessage, post, saveState } from './vscodeApi.ts';
 
 // The trend page: a header (title, range buttons, refresh), the chart, the table, or a message.
 // It draws what the host sends and asks the host for everything else.
@@ -115,6 +115,9 @@ onMessage((message: ToWebview) => {
       if (!state) return;
       state = { ...state, warningPercent: message.warningPercent, refreshSeconds: message.refreshSeconds };
       break;
+    case 'persist':
+      saveState(message.state);
+      return;
   }
   render();
 });

@@ -16,6 +16,11 @@ export function post(message: FromWebview): void {
   api.postMessage(message);
 }
 
+/** Kept by VS Code with the panel, and handed back to the extension's serializer after a reload. */
+export function saveState(state: unknown): void {
+  api.setState(state);
+}
+
 export function onMessage(handler: (message: ToWebview) => void): void {
   window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     const data = event.data as { type?: unknown } | null;

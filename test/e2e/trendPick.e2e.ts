@@ -70,3 +70,19 @@ test('"Select Prometheus" asks again and the open trend follows the new choice',
   await quickPick().locator('.monaco-list-row', { hasText: 'prometheus-server' }).click();
   assert.match(await sourceLine('prometheus-server'), /service monitoring\/prometheus-server:9090/);
 });
+
+test('after a window reload the panel comes back: same pod, same range, same service', async () => {
+  await webview().locator('#ranges button', { hasText: '6h' }).click();
+  await webview().locator('#ranges button.selected', { hasText: '6h' }).waitFor({ timeout: 15_000 });
+  await webview().locator('#status', { hasText: 'Updated' }).waitFor({ timeout: 15_000 });
+  // VS Code's own reload: it writes the workbench state (open editors) before the page goes
+  await wb.runCommand('Developer: Reload Window');
+  await wb.page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+  // VS Code restores the tab; the extension's serializer loads it again
+  await webview().locator('h1#title', { hasText: 'default / api-leaky-0' }).waitFor({ timeout: 30_000 });
+  await webview().locator('#ranges button.selected', { hasText: '6h' }).waitFor({ timeout: 15_000 });
+  await webview().locator('#status', { hasText: 'Updated' }).waitFor({ timeout: 30_000 });
+  assert.match(await sourceLine('prometheus-server'), /service monitoring\/prometheus-server:9090/);
+  assert.equal(await webview().locator('.uplot').count(), 1, 'the chart is drawn again');
+  await wb.screenshot('trend-restored');
+});
