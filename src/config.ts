@@ -17,6 +17,7 @@ export const Keys = {
   prometheusTimeout: 'prometheus.timeoutSeconds',
   prometheusMetrics: 'prometheus.metrics',
   prometheusCompare: 'prometheus.compare',
+  prometheusLabels: 'prometheus.labels',
   trendRefresh: 'trend.refreshSeconds',
 } as const;
 

@@ -29,9 +29,16 @@ export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Replica
  * Which pods a query covers: named pods, or every pod a workload has had in the window (old pods
  * that were OOM-killed and replaced included), matched by the names its controller gives them.
  */
-export type PodScope =
+export type PodScope = (
   | { readonly kind: 'pods'; readonly namespace: string; readonly names: readonly string[] }
-  | { readonly kind: 'workload'; readonly namespace: string; readonly workload: WorkloadKind; readonly name: string };
+  | { readonly kind: 'workload'; readonly namespace: string; readonly workload: WorkloadKind; readonly name: string }
+) & {
+  /** More label=value matchers on every series, e.g. cluster="prod" when one Thanos holds several clusters. */
+  readonly labels?: Readonly<Record<string, string>>;
+};
+
+// Labels the queries set themselves: an extra matcher on one of them would contradict the scope.
+const SCOPE_LABELS = new Set(['__name__', 'namespace', 'pod', 'container', 'resource', 'reason']);
 
 // Pod names by controller: <deployment>-<pod-template-hash>-<5>, <statefulset>-<ordinal>,
 // <daemonset|replicaset|job>-<5>. Anchored this tightly so "api" does not take "api-worker"'s pods.
@@ -90,6 +97,18 @@ export function matcher(label: string, op: '=' | '!=' | '=~' | '!~', value: stri
 
 /** The namespace and pod matchers of a scope. Prometheus anchors regexes at both ends. */
 export function scopeMatchers(scope: PodScope): string[] {
+  return [...podMatchers(scope), ...labelMatchers(scope.labels ?? {})];
+}
+
+/** label="value" matchers for the extra labels; throws InvalidQueryInputError for a bad name. */
+export function labelMatchers(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([label, value]) => {
+    if (SCOPE_LABELS.has(label)) throw new InvalidQueryInputError(`the label "${label}" is set by the query itself; it cannot be an extra label`);
+    return matcher(label, '=', value);
+  });
+}
+
+function podMatchers(scope: PodScope): string[] {
   const ns = matcher('namespace', '=', scope.namespace);
   if (scope.kind === 'workload') {
     if (scope.name === '') throw new InvalidQueryInputError('a workload name must not be empty');

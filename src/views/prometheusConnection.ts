@@ -8,7 +8,7 @@ import { PrometheusClient } from '../prometheus/client.ts';
 import { describeSelectors, discoverPrometheus, type Candidate } from '../prometheus/discovery.ts';
 import { PrometheusError, PrometheusNotFoundError } from '../prometheus/errors.ts';
 import type { CompareWith } from '../prometheus/memoryTrend.ts';
-import { DEFAULT_METRICS, type TrendMetrics } from '../prometheus/promql.ts';
+import { DEFAULT_METRICS, labelMatchers, type TrendMetrics } from '../prometheus/promql.ts';
 import { formatServiceRef, parseServiceRef, ServiceProxyTransport, type ServiceRef } from '../prometheus/serviceProxyTransport.ts';
 import { UrlTransport, type PrometheusAuth } from '../prometheus/urlTransport.ts';
 
@@ -43,6 +43,26 @@ export class PrometheusConnections extends Disposable {
   metrics(): TrendMetrics {
     const configured = vscode.workspace.getConfiguration(SECTION).get<Partial<TrendMetrics>>(Keys.prometheusMetrics, {});
     return { ...DEFAULT_METRICS, ...Object.fromEntries(Object.entries(configured ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) };
+  }
+
+  /**
+   * The extra label matchers for a context (setting memoryTriage.prometheus.labels), with
+   * `${context}` replaced by the context's name: one Thanos or Mimir often holds many clusters.
+   */
+  labels(context: string): Record<string, string> {
+    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(Keys.prometheusLabels, {});
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    const labels = Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => [k, v.replaceAll('${context}', context)]),
+    );
+    try {
+      labelMatchers(labels);
+    } catch (err) {
+      throw new PrometheusError(`memoryTriage.prometheus.labels: ${err instanceof Error ? err.message : String(err)}.`, 'Use label names like "cluster" that your Prometheus puts on every series.');
+    }
+    return labels;
   }
 
   /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */

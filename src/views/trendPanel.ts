@@ -123,7 +123,9 @@ export class TrendPanel extends Disposable {
     try {
       const client = await this.deps.connections.clientFor(() => this.deps.access(target.context));
       const window = windowEndingAt(Date.now() / 1000, rangeChoice(this.range));
-      const raw = await fetchMemoryTrend(client, { scope: target.scope, ...window, metrics: this.deps.connections.metrics(), compare: this.deps.connections.compare(), signal: controller.signal });
+      const labels = this.deps.connections.labels(target.context);
+      const scope = Object.keys(labels).length > 0 ? { ...target.scope, labels } : target.scope;
+      const raw = await fetchMemoryTrend(client, { scope, ...window, metrics: this.deps.connections.metrics(), compare: this.deps.connections.compare(), signal: controller.signal });
       if (controller.signal.aborted) return;
       const trend = withPodFacts(raw, target.pods);
       const t = this.deps.thresholds();

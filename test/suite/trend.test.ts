@@ -114,4 +114,21 @@ suite('memory trend (step 2)', () => {
       await config().update('trend.refreshSeconds', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('memoryTriage.prometheus.labels goes on every query, ${context} as the pod\'s context; a bad one is said', async () => {
+    const prodPod = { ...leaky, ref: { ...leaky.ref, context: 'prod-eu' } };
+    await config().update('prometheus.labels', { cluster: '${context}' }, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('memoryTriage.showTrend', prodPod);
+      const status = await until('the labelled trend', () => (trend.current.status.kind === 'ready' ? trend.current.status : undefined));
+      assert.match(status.trend.source, /cluster="prod-eu"/);
+      assert.equal(status.trend.workingSet.length, 0, 'the test history has no cluster label, so nothing matches');
+      await config().update('prometheus.labels', { pod: 'x' }, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('memoryTriage.showTrend', leaky);
+      const error = await until('the error', () => (trend.current.status.kind === 'error' ? trend.current.status : undefined));
+      assert.match(error.message, /memoryTriage\.prometheus\.labels: the label "pod" is set by the query itself/);
+    } finally {
+      await config().update('prometheus.labels', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -62,3 +62,18 @@ test('bad metric names and empty scopes are refused, not sent', () => {
   const many = Array.from({ length: 201 }, (_, i) => `p${i}`);
   assert.throws(() => scopeMatchers({ kind: 'pods', namespace: 'x', names: many }), /at most 200/);
 });
+
+test('extra labels (one Thanos, several clusters) go on every query, quoted like the rest', () => {
+  const scope = { kind: 'pods', namespace: 'default', names: ['db-0'], labels: { cluster: 'prod "eu"', region: 'eu-1' } } as const;
+  assert.deepEqual(scopeMatchers(scope), ['namespace="default"', 'pod="db-0"', 'cluster="prod \\"eu\\""', 'region="eu-1"']);
+  for (const q of [workingSetQuery(DEFAULT_METRICS, scope), limitQuery(DEFAULT_METRICS, scope), oomKilledQuery(DEFAULT_METRICS, scope)]) {
+    assert.match(q, /cluster="prod \\"eu\\"", region="eu-1"/);
+  }
+});
+
+test('an extra label that is not a label name, or one the query sets itself, is refused', () => {
+  for (const label of ['clu-ster', '1st', 'a b', 'namespace', 'pod', 'container', '__name__']) {
+    const scope = { kind: 'pods', namespace: 'default', names: ['db-0'], labels: { [label]: 'x' } } as const;
+    assert.throws(() => scopeMatchers(scope), InvalidQueryInputError, label);
+  }
+});
