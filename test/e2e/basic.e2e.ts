@@ -48,3 +48,21 @@ test('Memory Triage: Select Cluster Context says what is wrong with a missing ku
   assert.match(message, /nonexistent|not found|no such|does not exist|cannot/i, message);
   await wb.screenshot('select-context-missing-kubeconfig');
 });
+
+test('the walkthrough lists the triage steps, and its buttons run the commands', async () => {
+  await wb.runCommand('Welcome: Open Walkthrough...', true);
+  const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Triage an OOMKilled pod' }).first();
+  await pick.waitFor({ timeout: 15_000 });
+  await pick.click();
+  const page = wb.page.locator('.gettingStartedContainer');
+  await page.locator('.getting-started-step', { hasText: 'Step 1: memory usage and OOMKilled' }).waitFor({ timeout: 15_000 });
+  const titles = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(titles, ['Choose the cluster and the pods', 'Step 1: memory usage and OOMKilled', 'Step 2: the memory trend', 'Verify the recovery']);
+  // another view in the side bar first, so the button has something to change
+  await wb.page.keyboard.press('Control+Shift+E');
+  await wb.page.locator('.part.sidebar .composite.title .title-label', { hasText: /Explorer/i }).waitFor({ timeout: 15_000 });
+  await page.locator('.getting-started-step', { hasText: 'Step 1: memory usage and OOMKilled' }).click();
+  await page.locator('.getting-started-step.expanded a, .getting-started-step.expanded button', { hasText: 'Open the Pods View' }).first().click();
+  await wb.page.locator('.part.sidebar .composite.title .title-label', { hasText: /Memory Triage/i }).waitFor({ timeout: 15_000 });
+  await wb.screenshot('walkthrough');
+});
