@@ -34,7 +34,7 @@ export async function getJson<T>(kc: KubeConfig, path: string, query: Record<str
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
   const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-  await authenticate(kc, ctx, timeoutMs);
+  await authenticate(kc, ctx, timeoutMs, options.signal);
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   options.onRequest?.(path);
@@ -55,17 +55,24 @@ export async function getJson<T>(kc: KubeConfig, path: string, query: Record<str
 
 // An exec or OIDC plugin runs here (aws, gcloud, kubelogin): it can fail (expired SSO session)
 // or wait for a login that never comes. Either is a credential problem, said as one, and the
-// request gives up after its timeout instead of hanging the view.
-async function authenticate(kc: KubeConfig, ctx: RequestContext, timeoutMs: number): Promise<void> {
+// request gives up after its timeout, or when the caller cancels, instead of hanging the view.
+// (client-node spawns the plugin with no timeout of its own and gives no handle to kill it.)
+export async function authenticate(kc: KubeConfig, ctx: RequestContext, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const giveUp = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the credential plugin gave no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    onAbort = () => reject(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    await Promise.race([kc.applySecurityAuthentication(ctx), timeout]);
+    await Promise.race([kc.applySecurityAuthentication(ctx), giveUp]);
   } catch (err) {
+    if (signal?.aborted) throw signal.reason; // the caller cancelled: not a credential problem
     throw credentialError(err);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

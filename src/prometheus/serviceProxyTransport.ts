@@ -1,5 +1,7 @@
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { Agent } from 'undici';
+import { authenticate } from '../cluster/apiRequest.ts';
+import { ClusterError } from '../cluster/clusterError.ts';
 import { clip, PrometheusError, ServiceProxyForbiddenError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
 import { DEFAULT_TIMEOUT_MS, joinPath, type PrometheusTransport } from './transport.ts';
@@ -67,8 +69,14 @@ export class ServiceProxyTransport implements PrometheusTransport {
     url.search = params.toString();
     // Asked per request: exec and OIDC plugins hand out short-lived tokens and refresh them here.
     // The KubeConfig also gives the dispatcher (CA, client cert, proxy-url), cached per cluster/user.
+    // An exec plugin may hang on a login prompt: the same timeout and cancel cover it as the query.
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-    await this.kc.applySecurityAuthentication(ctx);
+    try {
+      await authenticate(this.kc, ctx, this.timeoutMs, signal);
+    } catch (err) {
+      if (err instanceof ClusterError) throw new PrometheusError(err.message, err.hint);
+      throw err;
+    }
     return getText(url, {
       dispatcher: ctx.getDispatcher() ?? this.fallbackAgent,
       headers: lowerCaseKeys(ctx.getHeaders()),

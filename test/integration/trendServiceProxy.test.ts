@@ -107,3 +107,62 @@ test('a service that does not exist, and an expired token, are said as such', as
   }
   await client.transport.close();
 });
+
+// A kubeconfig user whose token comes from an exec plugin (aws, gke-gcloud-auth-plugin, kubelogin),
+// given as an argv. Each user has its own name: client-node caches exec credentials by user name.
+function execKubeConfig(user: string, command: string, args: string[]): KubeConfig {
+  const exec = { apiVersion: 'client.authentication.k8s.io/v1', command, args, interactiveMode: 'Never' };
+  const execKc = new KubeConfig();
+  execKc.loadFromOptions({
+    clusters: [{ name: 'emulator', server: cluster.apiUrl, caData: Buffer.from(cluster.caPem).toString('base64') }],
+    users: [{ name: user, exec } as never],
+    contexts: [{ name: 'sso', cluster: 'emulator', user }],
+    currentContext: 'sso',
+  });
+  return execKc;
+}
+const PROM = { namespace: 'monitoring', name: 'prometheus-server', port: '9090', scheme: 'http' } as const;
+
+test('an exec plugin that hands out the token: the query goes through with it', async () => {
+  const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: cluster.token } });
+  const client = new PrometheusClient(new ServiceProxyTransport(execKubeConfig('good', 'echo', [credential]), PROM));
+  assert.equal((await client.query('vector(1)')).length, 1);
+  await client.transport.close();
+});
+
+// A plugin waiting for a login that never comes (a browser SSO flow nobody completes).
+// sleep outlives the test by a few seconds: client-node gives no handle to kill it.
+test('an exec plugin that never answers: the query gives up after its timeout, with a log-in hint', async () => {
+  const client = new PrometheusClient(new ServiceProxyTransport(execKubeConfig('hung', 'sleep', ['6']), PROM, { timeoutMs: 400 }));
+  const t0 = Date.now();
+  await assert.rejects(client.query('up'), (err: unknown) => {
+    assert.ok(err instanceof PrometheusError, String(err));
+    assert.equal(err.message, 'Could not get credentials for the cluster: the credential plugin gave no answer within 0.4 s.');
+    assert.match(err.hint!, /^Log in again/);
+    return true;
+  });
+  assert.ok(Date.now() - t0 < 2000, `gave up after ${Date.now() - t0} ms`);
+  await client.transport.close();
+});
+
+test('an exec plugin that never answers: cancelling the query ends the wait, not called a failure', async () => {
+  const client = new PrometheusClient(new ServiceProxyTransport(execKubeConfig('hung-cancelled', 'sleep', ['6']), PROM, { timeoutMs: 30_000 }));
+  const controller = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => controller.abort(), 200);
+  await assert.rejects(client.query('up', undefined, controller.signal), (err: unknown) => (err as Error).name === 'AbortError');
+  assert.ok(Date.now() - t0 < 2000, `cancelled after ${Date.now() - t0} ms`);
+  await client.transport.close();
+});
+
+test('an exec plugin that fails says why, as a Prometheus error with a log-in hint', async () => {
+  const script = "echo 'SSO session expired; run: aws sso login' >&2; exit 1";
+  const client = new PrometheusClient(new ServiceProxyTransport(execKubeConfig('expired', 'sh', ['-c', script]), PROM));
+  await assert.rejects(client.query('up'), (err: unknown) => {
+    assert.ok(err instanceof PrometheusError, String(err));
+    assert.equal(err.message, 'Could not get credentials for the cluster: SSO session expired; run: aws sso login.');
+    assert.match(err.hint!, /^Log in again/);
+    return true;
+  });
+  await client.transport.close();
+});
