@@ -100,7 +100,9 @@ export class ServiceProxyTransport implements PrometheusTransport {
     if (answer.status === 404 && status) {
       return new PrometheusError(
         `The service ${formatServiceRef(this.service)} was not found: ${clip(status.message)}`,
-        'Set "memoryTriage.prometheus.service" to namespace/name:port, or clear it to search again.',
+        // the service came from the setting or from a pick remembered per context (not a setting)
+        'Run "Memory Triage: Select Prometheus" to search again (clear "memoryTriage.prometheus.service" first if it is set), ' +
+          'or set it to namespace/name:port.',
       );
     }
     if (answer.status === 503 && status) {
