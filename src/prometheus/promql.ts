@@ -42,12 +42,16 @@ const SCOPE_LABELS = new Set(['__name__', 'namespace', 'pod', 'container', 'reso
 
 // Pod names by controller: <deployment>-<pod-template-hash>-<5>, <statefulset>-<ordinal>,
 // <daemonset|replicaset|job>-<5>. Anchored this tightly so "api" does not take "api-worker"'s pods.
+// Kubernetes writes the hash and the suffix in its own alphabet, without vowels or 0, 1, 3
+// (k8s.io/apimachinery util/rand: String and SafeEncodeString), so Job "api-migrate" or
+// DaemonSet "api-agent" (pods api-migrate-x7k2p, api-agent-b4z9q) is not taken for a Deployment's.
+const GENERATED = '[bcdfghjklmnpqrstvwxz2456789]';
 const NAME_SUFFIX: Record<WorkloadKind, string> = {
-  Deployment: '-[a-z0-9]{1,10}-[a-z0-9]{5}',
+  Deployment: `-${GENERATED}{1,10}-${GENERATED}{5}`,
   StatefulSet: '-[0-9]+',
-  DaemonSet: '-[a-z0-9]{5}',
-  ReplicaSet: '-[a-z0-9]{5}',
-  Job: '-[a-z0-9]{5}',
+  DaemonSet: `-${GENERATED}{5}`,
+  ReplicaSet: `-${GENERATED}{5}`,
+  Job: `-${GENERATED}{5}`,
   Pod: '',
 };
 

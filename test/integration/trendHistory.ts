@@ -4,7 +4,9 @@
 //   49 min, last killed 35 min before `now`, so now it is at 200 MiB and reaches 256 MiB in ~14 min;
 // - api-steady-0: 120 MiB with a ±1 MiB wobble, limit 256 MiB;
 // - api-churn-0: 150 MiB rising 10 MiB/min and falling back every 6 min (a GC sawtooth), limit 512 MiB;
-// - a pod whose name holds regex and quote characters, to check escaping against real PromQL.
+// - a pod whose name holds regex and quote characters, to check escaping against real PromQL;
+// - Deployment api's pod beside a Job's (api-migrate) and a DaemonSet's (api-agent), whose names
+//   fit <name>-<hash>-<5> if the hash could hold any letter: only Kubernetes' alphabet tells them apart.
 
 export const MIB = 1024 * 1024;
 export const LEAK_MIB_PER_MIN = 4;
@@ -14,6 +16,9 @@ const PERIOD_MIN = (256 - 60) / LEAK_MIB_PER_MIN; // 49
 
 export const ODD_POD = 'odd.pod"x\\y';
 export const ODD_TWIN = 'oddXpod"x\\y'; // matches ODD_POD's name if "." were not escaped
+export const DEPLOYMENT_POD = 'api-7d9f8c6b5-x7k2p';
+export const JOB_POD = 'api-migrate-x7k2p';
+export const DAEMONSET_POD = 'api-agent-b4z9q';
 
 export function trendHistory(nowSeconds: number, hours = 2, everySeconds = 15): string {
   const from = nowSeconds - hours * 3600;
@@ -41,6 +46,9 @@ export function trendHistory(nowSeconds: number, hours = 2, everySeconds = 15): 
     [`namespace="default",pod="api-leaky-0",container=""`, leaky(t).bytes + 2 * MIB],
     [l(ODD_POD), 11 * MIB],
     [l(ODD_TWIN), 22 * MIB],
+    [l(DEPLOYMENT_POD), 300 * MIB],
+    [l(JOB_POD), 40 * MIB],
+    [l(DAEMONSET_POD), 30 * MIB],
   ]);
   const limit = (pod: string, bytes: number): [string, number] => [`${l(pod)},resource="memory",unit="byte"`, bytes];
   family('kube_pod_container_resource_limits', 'gauge', () => [

@@ -11,7 +11,9 @@ import { rangeChoice, windowEndingAt } from '../../src/prometheus/step.ts';
 import { UrlTransport } from '../../src/prometheus/urlTransport.ts';
 import { summarizeTrend } from '../../src/triage/trendVerdict.ts';
 import { freePort, startLocalPrometheus, type LocalPrometheus } from './localPrometheus.ts';
-import { LAST_KILL_MINUTES_AGO, LEAKY_LIMIT, MIB, ODD_POD, trendHistory } from './trendHistory.ts';
+import {
+  DAEMONSET_POD, DEPLOYMENT_POD, JOB_POD, LAST_KILL_MINUTES_AGO, LEAKY_LIMIT, MIB, ODD_POD, trendHistory,
+} from './trendHistory.ts';
 
 // The client against a real Prometheus reached by URL; the service-proxy route is in
 // trendServiceProxy.test.ts.
@@ -76,6 +78,16 @@ test('label values with quotes, backslashes and dots reach Prometheus escaped', 
   const regex = workingSetQuery(DEFAULT_METRICS, { kind: 'pods', namespace: 'default', names: [ODD_POD, 'api-steady-0'] });
   const pods = (await client.query(regex, now - 60)).map((s) => s.labels['pod']).sort();
   assert.deepEqual(pods, ['api-steady-0', ODD_POD]);
+});
+
+test("a workload's trend holds its own pods, not a Job's or a DaemonSet's named after it", async () => {
+  const podsOf = async (workload: 'Deployment' | 'Job' | 'DaemonSet', name: string) => {
+    const trend = await fetchMemoryTrend(client, { scope: { kind: 'workload', namespace: 'default', workload, name }, ...hour() });
+    return trend.workingSet.map((s) => s.pod);
+  };
+  assert.deepEqual(await podsOf('Deployment', 'api'), [DEPLOYMENT_POD]);
+  assert.deepEqual(await podsOf('Job', 'api-migrate'), [JOB_POD]);
+  assert.deepEqual(await podsOf('DaemonSet', 'api-agent'), [DAEMONSET_POD]);
 });
 
 test('the series endpoint lists label sets', async () => {

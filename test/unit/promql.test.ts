@@ -5,6 +5,11 @@ import {
   workingSetQuery,
 } from '../../src/prometheus/promql.ts';
 
+// The pod matcher's value as a JS regex: PromQL anchors it at both ends; JSON.parse undoes the quoting.
+function podRegex(podMatcher: string): RegExp {
+  return new RegExp(`^(?:${JSON.parse(podMatcher.slice('pod=~'.length)) as string})$`);
+}
+
 test('quote escapes backslash, quote and control characters', () => {
   assert.equal(quote('api'), '"api"');
   assert.equal(quote('a"b'), '"a\\"b"');
@@ -30,14 +35,28 @@ test('one pod is an equality matcher, several a regex alternation', () => {
 
 test("a workload's pattern matches the names its controller gives, not a sibling workload's", () => {
   const [, pod] = scopeMatchers({ kind: 'workload', namespace: 'default', workload: 'Deployment', name: 'api' });
-  assert.equal(pod, 'pod=~"api-[a-z0-9]{1,10}-[a-z0-9]{5}"');
-  // PromQL anchors the regex; JSON.parse undoes the string quoting
-  const re = new RegExp(`^(?:${JSON.parse(pod!.slice('pod=~'.length))})$`);
+  assert.equal(pod, 'pod=~"api-[bcdfghjklmnpqrstvwxz2456789]{1,10}-[bcdfghjklmnpqrstvwxz2456789]{5}"');
+  const re = podRegex(pod!);
   assert.ok(re.test('api-7d9f8c5b6d-x2k4p'));
+  assert.ok(re.test('api-z8-q2w4n'), 'a short hash: SafeEncodeString of a small number');
   assert.ok(!re.test('api-worker-7d9f8c5b6d-x2k4p'));
   assert.ok(!re.test('apiserver-1'));
+  // a Job (or Helm hook) and a DaemonSet named api-<word>: words have vowels, generated names never do
+  assert.ok(!re.test('api-migrate-x7k2p'));
+  assert.ok(!re.test('api-agent-b4z9q'));
   const [, sts] = scopeMatchers({ kind: 'workload', namespace: 'db', workload: 'StatefulSet', name: 'pg.main' });
   assert.equal(sts, 'pod=~"pg\\\\.main-[0-9]+"');
+});
+
+test('DaemonSet, ReplicaSet and Job pods are <name>-<5> in the generated-name alphabet', () => {
+  for (const workload of ['DaemonSet', 'ReplicaSet', 'Job'] as const) {
+    const [, pod] = scopeMatchers({ kind: 'workload', namespace: 'default', workload, name: 'api' });
+    const re = podRegex(pod!);
+    assert.ok(re.test('api-b4z9q'), workload);
+    // "api-agent" (a DaemonSet's own name, five letters) is no suffix: it has vowels
+    assert.ok(!re.test('api-agent'), workload);
+    assert.ok(!re.test('api-b4z9q0'), workload);
+  }
 });
 
 test('working set query drops the pause and pod-level cgroups', () => {
