@@ -25,6 +25,8 @@ export interface UrlTransportOptions {
 export class UrlTransport implements PrometheusTransport {
   readonly where: string;
   private readonly base: URL;
+  /** Query parameters of the configured URL (Grafana's orgId=2), sent with every request. */
+  private readonly fixedParams: URLSearchParams;
   private readonly headers: Record<string, string>;
   private readonly agent: Agent;
   private readonly timeoutMs: number;
@@ -32,14 +34,16 @@ export class UrlTransport implements PrometheusTransport {
   private readonly caFile: string | undefined;
 
   constructor(options: UrlTransportOptions) {
+    const example = 'Set "memoryTriage.prometheus.url" to e.g. http://prometheus.example:9090';
     let base: URL;
     try {
       base = new URL(options.url);
     } catch {
-      throw new PrometheusError(`"${options.url}" is not a URL.`, 'Set "memoryTriage.prometheus.url" to e.g. http://prometheus.example:9090');
+      throw new PrometheusError(`"${safeToQuote(options.url)}" is not a URL.`, example);
     }
+    // (without a scheme, "user:password@host" parses with "user:" as the scheme)
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new PrometheusError(`"${base.protocol}" URLs are not supported; use http or https.`);
+      throw new PrometheusError(`"${safeToQuote(options.url)}" is not an http or https URL.`, example);
     }
     let auth = options.auth ?? { kind: 'none' };
     // user:password@ in the URL becomes basic auth, and leaves the URL so it is never shown
@@ -49,9 +53,11 @@ export class UrlTransport implements PrometheusTransport {
     base.username = '';
     base.password = '';
     base.pathname = joinPath(base.pathname, options.pathPrefix ?? '');
+    this.fixedParams = new URLSearchParams(base.search);
     base.search = '';
     base.hash = '';
     this.base = base;
+    // without the query: a parameter may hold a key (?api_key=...), and `where` is shown and logged
     this.where = base.toString().replace(/\/$/, '');
     this.headers = authHeaders(auth);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -65,7 +71,7 @@ export class UrlTransport implements PrometheusTransport {
   async get(apiPath: string, params: URLSearchParams, signal?: AbortSignal): Promise<HttpAnswer> {
     const url = new URL(this.base.toString());
     url.pathname = joinPath(this.base.pathname, apiPath);
-    url.search = params.toString();
+    url.search = mergeParams(this.fixedParams, params).toString();
     try {
       return await getText(url, {
         dispatcher: this.agent,
@@ -103,4 +109,24 @@ function authHeaders(auth: PrometheusAuth): Record<string, string> {
     default:
       return {};
   }
+}
+
+/** The configured parameters, then the API's; a name the API sets replaces the configured one. */
+function mergeParams(fixed: URLSearchParams, api: URLSearchParams): URLSearchParams {
+  const merged = new URLSearchParams(fixed);
+  for (const name of new Set(api.keys())) merged.delete(name);
+  for (const [name, value] of api) merged.append(name, value);
+  return merged;
+}
+
+// Text that failed to parse can still hold user:password@ or a key in its query; neither is quoted.
+// Everything between the scheme and the last "@" goes: a password may hold a raw "@", "/" or ":".
+function safeToQuote(text: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  let rest = text.slice(scheme.length);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = `…@${rest.slice(at + 1)}`;
+  const query = rest.search(/[?#]/);
+  if (query >= 0) rest = `${rest.slice(0, query)}…`;
+  return scheme + rest;
 }

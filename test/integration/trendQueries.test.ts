@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import { PrometheusClient } from '../../src/prometheus/client.ts';
@@ -149,4 +150,35 @@ test('credentials in the URL become basic auth and are never shown', () => {
   const t = new UrlTransport({ url: 'https://alice:s3cret@thanos.example.com/prefix', pathPrefix: 'api/prom' });
   assert.equal(t.where, 'https://thanos.example.com/prefix/api/prom');
   assert.doesNotMatch(t.where, /s3cret/);
+});
+
+// A Grafana datasource proxy wants ?orgId= on every request (else it looks in the wrong
+// organisation); this one forwards to the real Prometheus only for orgId=2.
+test("the configured URL's query parameters go with every query; the API's own win", async () => {
+  const prefix = '/api/datasources/proxy/uid/prom';
+  const seen: URLSearchParams[] = [];
+  const grafana = createHttpServer((req, res) => {
+    const url = new URL(req.url!, 'http://grafana');
+    seen.push(url.searchParams);
+    if (url.searchParams.get('orgId') !== '2' || !url.pathname.startsWith(prefix)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Data source not found');
+      return;
+    }
+    void fetch(`${prom.url}${url.pathname.slice(prefix.length)}${url.search}`).then(async (answer) => {
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' }).end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((r) => grafana.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(grafana.address() as { port: number }).port}${prefix}`;
+  const viaGrafana = new PrometheusClient(new UrlTransport({ url: `${base}?orgId=2&query=stale` }));
+  try {
+    const [sample] = await viaGrafana.query('vector(7)', now);
+    assert.equal(sample!.value, 7);
+    assert.deepEqual(seen.at(-1)!.getAll('query'), ['vector(7)']);
+    assert.equal(seen.at(-1)!.get('orgId'), '2');
+    assert.equal(viaGrafana.where, base);
+  } finally {
+    await viaGrafana.transport.close();
+    grafana.close();
+  }
 });
