@@ -67,12 +67,14 @@ export function summarizeContainer(
   const latest = samples[samples.length - 1]![1];
 
   const cuts = resetPoints(samples, stepSeconds);
-  const restartCuts = cuts.filter((i) => nearEvent(samples[i]![0], events, stepSeconds));
+  // Only real falls are counted: a gap alone (Prometheus or the scrape was down) splits the fit
+  // but is neither churn nor a kill, since the value after it may be the same as before.
+  const falls = cuts.filter((i) => isFall(samples, i) && !nearEvent(samples[i]![0], events, stepSeconds));
   // A fall from the critical share of the limit is the OOM killer's work even when no restart
   // was recorded (no kube-state-metrics, or two kills inside one step): not GC churn.
   const nearLimit = (i: number) => limit !== undefined && samples[i - 1]![1] >= (limit * options.criticalPercent) / 100;
-  const limitDrops = cuts.filter((i) => !restartCuts.includes(i) && nearLimit(i)).length;
-  const churnCuts = cuts.length - restartCuts.length - limitDrops;
+  const limitDrops = falls.filter(nearLimit).length;
+  const churnCuts = falls.length - limitDrops;
 
   // Growth is judged after the last reset: a leak restarted by an OOM kill climbs again from low.
   // If the last piece is too short, the piece before it tells the rate just as well.
@@ -126,6 +128,11 @@ export function resetPoints(samples: readonly Sample[], stepSeconds: number): nu
     if (v < vp * (1 - DROP_FRACTION) || t - tp > 3 * stepSeconds) cuts.push(i);
   }
   return cuts;
+}
+
+/** Sample i is a sharp fall from the one before it (not merely after a gap). */
+function isFall(samples: readonly Sample[], i: number): boolean {
+  return samples[i]![1] < samples[i - 1]![1] * (1 - DROP_FRACTION);
 }
 
 function split(samples: readonly Sample[], cuts: readonly number[]): Sample[][] {

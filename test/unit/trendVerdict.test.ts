@@ -103,3 +103,32 @@ test('falls from the limit with no restart recorded are OOM kills, not GC churn'
   assert.equal(churn!.verdict, 'sawtooth');
   assert.equal(churn!.limitDrops, 0);
 });
+
+// Samples missing where Prometheus (or the scrape) was down: minutes `from` to `to`, inclusive.
+function withGaps(trend: MemoryTrend, ...gaps: [number, number][]): MemoryTrend {
+  const missing = (t: number) => gaps.some(([from, to]) => t >= T0 + from * STEP && t <= T0 + to * STEP);
+  const [series] = trend.workingSet;
+  return { ...trend, workingSet: [{ ...series!, samples: series!.samples.filter(([t]) => !missing(t)) }] };
+}
+
+test('gaps in the samples split the fit but are no drops: a flat series with two gaps is steady', () => {
+  const flat = Array.from({ length: 60 }, (_, i) => 200 + (i % 2) * 0.1);
+  const [row] = summarizeTrend(withGaps(trendOf(flat), [16, 20], [41, 45]), options);
+  assert.equal(row!.verdict, 'steady', row!.verdictText);
+  assert.equal(row!.verdictText, 'steady');
+  assert.equal(row!.limitDrops, 0);
+});
+
+test('a steady leak with gaps is growth, not growth under a sawtooth; the fit starts after the last gap', () => {
+  const leak = Array.from({ length: 60 }, (_, i) => 200 + i);
+  const [row] = summarizeTrend(withGaps(trendOf(leak), [16, 20], [41, 45]), options);
+  assert.equal(row!.verdictText, 'growing: leak suspected (+1.0 MiB/min)');
+  assert.equal(row!.fitFromSeconds, T0 + 46 * STEP);
+});
+
+test('a gap near the limit with no fall after it is no OOM kill', () => {
+  const high = Array.from({ length: 30 }, (_, i) => 470 + (i % 2));
+  const [row] = summarizeTrend(withGaps(trendOf(high), [10, 15]), options);
+  assert.equal(row!.limitDrops, 0);
+  assert.equal(row!.verdict, 'at-limit');
+});
