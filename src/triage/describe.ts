@@ -1,6 +1,6 @@
 import type { ContainerMemory, PodMemory } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
-import { containerPercent, podPercent, worstContainer } from './pressure.ts';
+import { containerPercent, podPercent, shownPercent, worstContainer } from './pressure.ts';
 import { formatBytes } from './quantity.ts';
 
 // The words the tree, the tooltip and the status bar show. Pure, so the exact strings are tested.
@@ -19,7 +19,7 @@ export function gaugeText(c: ContainerMemory): string {
   const pct = containerPercent(c);
   if (c.workingSetBytes === undefined) return c.limitBytes ? `no metrics · limit ${formatBytes(c.limitBytes)}` : 'no metrics';
   if (pct === undefined) return `${formatBytes(c.workingSetBytes)} · no limit`;
-  return `${formatBytes(c.workingSetBytes)} / ${formatBytes(c.limitBytes!)} · ${Math.round(pct)}%`;
+  return `${formatBytes(c.workingSetBytes)} / ${formatBytes(c.limitBytes!)} · ${shownPercent(pct)}%`;
 }
 
 /** Like kubectl's STATUS column: a waiting/terminated reason beats the phase. */
@@ -75,7 +75,7 @@ export function statusBarText(pod: PodMemory, oomCount: number): string {
   const pct = podPercent(pod);
   const status = podStatus(pod);
   const measured = pod.containers.some((c) => c.workingSetBytes !== undefined);
-  const figure = pct !== undefined ? `${Math.round(pct)}%` : status !== 'Running' ? status : measured ? 'no limit' : 'no metrics';
+  const figure = pct !== undefined ? `${shownPercent(pct)}%` : status !== 'Running' ? status : measured ? 'no limit' : 'no metrics';
   const parts = [`${name} ${figure}`];
   if (oomCount > 0) parts.push(`OOM×${oomCount}`);
   return parts.join(' · ');
@@ -96,7 +96,7 @@ export function podTooltipMarkdown(pod: PodMemory, now: Date): string {
     const t = c.lastTermination;
     const term = t ? `${esc(t.reason)} (exit ${t.exitCode}${t.finishedAt ? `, ${t.finishedAt.toISOString()}, ${ago(t.finishedAt, now)}` : ''})` : '—';
     const usage = c.workingSetBytes === undefined ? 'no metrics' : formatBytes(c.workingSetBytes);
-    const pctText = pct === undefined ? (c.limitBytes ? '—' : 'no limit') : `${Math.round(pct)}%`;
+    const pctText = pct === undefined ? (c.limitBytes ? '—' : 'no limit') : `${shownPercent(pct)}%`;
     lines.push(`| ${esc(c.name)} | ${usage} | ${opt(c.requestBytes)} | ${opt(c.limitBytes)} | ${pctText} | ${term} |`);
   }
   lines.push('', `Node: ${esc(pod.node ?? 'not scheduled')} · QoS: ${esc(pod.qosClass ?? 'unknown')} · Restarts: ${restarts(pod)}`);

@@ -13,7 +13,14 @@ export type Level = 'normal' | 'warning' | 'critical' | 'no-limit' | 'no-metrics
 /** Working set as a percent of the container's own limit; undefined without both. */
 export function containerPercent(c: ContainerMemory): number | undefined {
   if (c.workingSetBytes === undefined || !c.limitBytes) return undefined;
-  return (c.workingSetBytes / c.limitBytes) * 100;
+  // Multiplied first so that exactly 80% of the limit is 80, not 79.99999999999999.
+  return (c.workingSetBytes * 100) / c.limitBytes;
+}
+
+// A shown percent is floored, never rounded: rounded, 79.6% reads "80%" while the level is still
+// normal, and 99.5% reads "100%" though the kubelet has not killed anything yet.
+export function shownPercent(percent: number): number {
+  return Math.floor(percent);
 }
 
 export function levelOf(c: ContainerMemory, t: Thresholds): Level {

@@ -1,6 +1,6 @@
 import type { PodMemory } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
-import { containerPercent, type Thresholds } from './pressure.ts';
+import { containerPercent, shownPercent, type Thresholds } from './pressure.ts';
 
 export interface VerificationFailure {
   readonly pod: PodMemory;
@@ -25,7 +25,7 @@ export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thres
     for (const c of pod.containers) {
       const pct = containerPercent(c);
       if (c.workingSetBytes === undefined && pod.phase === 'Running') reasons.push(`${c.name}: no metrics, usage unknown`);
-      else if (pct !== undefined && pct >= t.warning) reasons.push(`${c.name} at ${Math.round(pct)}% of its limit (≥ ${t.warning}%)`);
+      else if (pct !== undefined && pct >= t.warning) reasons.push(`${c.name} at ${shownPercent(pct)}% of its limit (≥ ${t.warning}%)`);
       if (c.state.kind === 'waiting' && c.state.reason === 'CrashLoopBackOff') reasons.push(`${c.name} in CrashLoopBackOff`);
     }
     const kill = lastOomKill(pod);

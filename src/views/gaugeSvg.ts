@@ -11,9 +11,13 @@ const PALETTE = {
 
 export type Theme = keyof typeof PALETTE;
 
-/** 0, 10, ... 100: one picture per tenth is as fine as a 16 px icon can show. */
+/**
+ * 0, 10, ... 100: one picture per tenth is as fine as a 16 px icon can show. Floored like the
+ * shown percent, so the ring is full only at or over the limit and never looks past a threshold
+ * the level has not reached (95% draws 90, 79% draws 70).
+ */
 export function bucketOf(percent: number): number {
-  return Math.min(100, Math.max(0, Math.round(percent / 10) * 10));
+  return Math.min(100, Math.max(0, Math.floor(percent / 10) * 10));
 }
 
 function arc(percent: number): string {

@@ -2,10 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bucketOf, gaugeSvg } from '../../src/views/gaugeSvg.ts';
 
-test('buckets by tenths, clamped', () => {
+test('buckets by tenths, floored and clamped: full only at or over the limit', () => {
   assert.equal(bucketOf(0), 0);
   assert.equal(bucketOf(84), 80);
-  assert.equal(bucketOf(86), 90);
+  assert.equal(bucketOf(86), 80);
+  // 79.6% is below the 80% warning: its picture must not look like 80
+  assert.equal(bucketOf(79.6), 70);
+  assert.equal(bucketOf(95), 90);
+  assert.equal(bucketOf(99.9), 90);
+  assert.equal(bucketOf(100), 100);
   assert.equal(bucketOf(130), 100);
   assert.equal(bucketOf(-5), 0);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byPressure, podGauge, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
+import { byPressure, podGauge, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS, shownPercent } from '../../src/triage/pressure.ts';
 import { byName, fixturePods } from './fixtures/load.ts';
 
 test('percent is per container against its own limit', () => {
@@ -50,4 +50,21 @@ test('the gauge of a pod down after an OOM kill is drawn full and critical', () 
   assert.deepEqual(podGauge(redis, RUNBOOK_THRESHOLDS), { level: 'critical', percent: 100 });
   const api = byName(fixturePods(false), 'api-7d9f8c6b5-x2k4q'); // OOM-killed earlier, running again
   assert.deepEqual(podGauge(api, RUNBOOK_THRESHOLDS), { level: 'no-metrics', percent: undefined });
+});
+
+test('a shown percent never reaches a threshold before the level does', () => {
+  const MiB = 1024 ** 2;
+  const api = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt').containers[0]!;
+  const at = (bytes: number) => ({ ...api, workingSetBytes: bytes, limitBytes: 100 * MiB });
+  // 79.6% is normal and shows as 79, not as a rounded "80%"
+  const below = at(79.6 * MiB);
+  assert.equal(levelOf(below, RUNBOOK_THRESHOLDS), 'normal');
+  assert.equal(shownPercent(containerPercent(below)!), 79);
+  assert.equal(shownPercent(containerPercent(at(99.9 * MiB))!), 99);
+  // every whole percent is exactly itself: 29 MiB of 100 MiB is 29%, warning at a 29% threshold
+  for (let p = 1; p <= 100; p++) {
+    const c = at(p * MiB);
+    assert.equal(shownPercent(containerPercent(c)!), p, `${p}%`);
+    assert.notEqual(levelOf(c, { warning: p, critical: 101 }), 'normal', `${p}%`);
+  }
 });

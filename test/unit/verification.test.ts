@@ -25,7 +25,7 @@ test('a kill before the moment does not count, a crash loop and missing metrics 
   const verdict = verifyRecovery([api, byName(fixturePods(), 'redis-0')], since, RUNBOOK_THRESHOLDS);
   assert.deepEqual(verdict.failures.map((f) => f.reasons), [
     ['api: no metrics, usage unknown', 'log-shipper: no metrics, usage unknown'],
-    ['redis at 98% of its limit (≥ 80%)', 'redis in CrashLoopBackOff'],
+    ['redis at 97% of its limit (≥ 80%)', 'redis in CrashLoopBackOff'],
   ]);
 });
 
