@@ -1,6 +1,6 @@
 import type { ContainerMemory, PodMemory } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
-import { containerPercent, podPercent, shownPercent, worstContainer } from './pressure.ts';
+import { containerPercent, initDone, podPercent, shownPercent, worstContainer } from './pressure.ts';
 import { formatBytes } from './quantity.ts';
 
 // The words the tree, the tooltip and the status bar show. Pure, so the exact strings are tested.
@@ -25,7 +25,16 @@ export function gaugeText(c: ContainerMemory): string {
 /** Like kubectl's STATUS column: a waiting/terminated reason beats the phase. */
 export function podStatus(pod: PodMemory): string {
   if (pod.phase === 'Terminating') return 'Terminating';
+  // While the pod initializes, the init container it waits on says why ("Init:CrashLoopBackOff").
+  // "Pending" is podMemory's word for no status yet, PodInitializing the normal wait.
   for (const c of pod.containers) {
+    if (c.role !== 'init' && !(c.role === 'sidecar' && pod.phase === 'Pending')) continue;
+    const reason = c.state.reason;
+    if (c.state.kind === 'waiting' && reason && reason !== 'Pending' && reason !== 'PodInitializing') return `Init:${reason}`;
+    if (c.state.kind === 'terminated' && reason && reason !== 'Completed') return `Init:${reason}`;
+  }
+  for (const c of pod.containers) {
+    if (c.role === 'init') continue;
     if (c.state.kind === 'waiting' && c.state.reason && c.state.reason !== 'ContainerCreating') return c.state.reason;
     if (c.state.kind === 'terminated' && c.state.reason && pod.phase === 'Running') return c.state.reason;
   }
@@ -58,11 +67,15 @@ export function podDescription(pod: PodMemory, now: Date): string {
   return parts.join(' · ');
 }
 
+const ROLE: Record<NonNullable<ContainerMemory['role']>, string> = { sidecar: 'sidecar', init: 'init container' };
+
 export function containerDescription(c: ContainerMemory, now: Date): string {
-  const parts = [gaugeText(c)];
-  if (c.state.kind !== 'running' && c.state.reason) parts.push(c.state.reason);
+  // A completed init container has no usage because it is done, not because metrics are missing.
+  const parts = [initDone(c) ? 'done' : gaugeText(c)];
+  if (c.state.kind !== 'running' && c.state.reason && !initDone(c)) parts.push(c.state.reason);
   if (c.lastTermination?.reason === 'OOMKilled') parts.push(c.lastTermination.finishedAt ? `OOMKilled ${ago(c.lastTermination.finishedAt, now)}` : 'OOMKilled');
   if (c.restartCount > 0) parts.push(`↻${c.restartCount}`);
+  if (c.role) parts.push(ROLE[c.role]);
   return parts.join(' · ');
 }
 
@@ -97,7 +110,7 @@ export function podTooltipMarkdown(pod: PodMemory, now: Date): string {
     const term = t ? `${esc(t.reason)} (exit ${t.exitCode}${t.finishedAt ? `, ${t.finishedAt.toISOString()}, ${ago(t.finishedAt, now)}` : ''})` : '—';
     const usage = c.workingSetBytes === undefined ? 'no metrics' : formatBytes(c.workingSetBytes);
     const pctText = pct === undefined ? (c.limitBytes ? '—' : 'no limit') : `${shownPercent(pct)}%`;
-    lines.push(`| ${esc(c.name)} | ${usage} | ${opt(c.requestBytes)} | ${opt(c.limitBytes)} | ${pctText} | ${term} |`);
+    lines.push(`| ${esc(c.name)}${c.role ? ` (${ROLE[c.role]})` : ''} | ${usage} | ${opt(c.requestBytes)} | ${opt(c.limitBytes)} | ${pctText} | ${term} |`);
   }
   lines.push('', `Node: ${esc(pod.node ?? 'not scheduled')} · QoS: ${esc(pod.qosClass ?? 'unknown')} · Restarts: ${restarts(pod)}`);
   lines.push(`Owner: ${pod.workload.kind} ${esc(pod.workload.name)}`);

@@ -35,6 +35,12 @@ export interface ContainerMemory {
   /** running, waiting or terminated, with the waiting/terminated reason (CrashLoopBackOff, ...). */
   readonly state: { readonly kind: 'running' | 'waiting' | 'terminated'; readonly reason?: string; readonly since?: Date };
   readonly lastTermination?: Termination;
+  /**
+   * Undefined for an app container (spec.containers). 'sidecar': a native sidecar, an
+   * initContainers entry with restartPolicy Always that runs beside the app with its own limit.
+   * 'init': a plain init container, kept only while it has not completed or when it was OOM-killed.
+   */
+  readonly role?: 'sidecar' | 'init';
 }
 
 export interface PodMemory {

@@ -1,4 +1,4 @@
-import type { PodMetric, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { PodMetric, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { ContainerMemory, PodMemory, Termination, WorkloadRef } from './model.ts';
 import { parseMemory } from './quantity.ts';
 
@@ -6,22 +6,18 @@ import { parseMemory } from './quantity.ts';
 // working set, per container, as `kubectl top pods --containers` reports it.
 export function buildPodMemory(pod: V1Pod, metric: PodMetric | undefined, context: string): PodMemory {
   const meta = pod.metadata ?? {};
-  const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
   const usage = new Map((metric?.containers ?? []).map((c) => [c.name, parseMemory(c.usage?.memory)]));
-  const containers: ContainerMemory[] = (pod.spec?.containers ?? []).map((c) => {
-    const status = statuses.get(c.name);
-    return {
-      name: c.name,
-      image: c.image ?? status?.image ?? '',
-      workingSetBytes: usage.get(c.name),
-      requestBytes: parseMemory(c.resources?.requests?.['memory']),
-      limitBytes: parseMemory(c.resources?.limits?.['memory']),
-      restartCount: status?.restartCount ?? 0,
-      ready: status?.ready ?? false,
-      state: stateOf(status),
-      lastTermination: terminationOf(status),
-    };
-  });
+  const statuses = byName(pod.status?.containerStatuses);
+  const initStatuses = byName(pod.status?.initContainerStatuses);
+  const app = (pod.spec?.containers ?? []).map((c) => containerOf(c, statuses.get(c.name), usage));
+  // Native sidecars (Kubernetes 1.29+) run for the pod's whole life and are OOM-killed against their
+  // own limit like any container. A plain init container is shown while the pod waits on it, or when
+  // it was OOM-killed on the way; once it has completed cleanly there is nothing left to measure.
+  const init = pod.spec?.initContainers ?? [];
+  const sidecars = init.filter((c) => c.restartPolicy === 'Always').map((c) => containerOf(c, initStatuses.get(c.name), usage, 'sidecar'));
+  const plainInit = init
+    .filter((c) => c.restartPolicy !== 'Always' && !completedCleanly(initStatuses.get(c.name)))
+    .map((c) => containerOf(c, initStatuses.get(c.name), usage, 'init'));
   return {
     ref: { context, namespace: meta.namespace ?? '', name: meta.name ?? '' },
     uid: meta.uid ?? `${meta.namespace}/${meta.name}`,
@@ -31,9 +27,33 @@ export function buildPodMemory(pod: V1Pod, metric: PodMetric | undefined, contex
     qosClass: pod.status?.qosClass,
     labels: meta.labels ?? {},
     createdAt: toDate(meta.creationTimestamp),
-    containers,
+    // App containers first: they are what a pod is about, and containers[0] stays the app.
+    containers: [...app, ...sidecars, ...plainInit],
     metricsAt: metric ? (toDate(metric.timestamp) ?? new Date()) : undefined,
   };
+}
+
+function byName(statuses: V1ContainerStatus[] | undefined): Map<string, V1ContainerStatus> {
+  return new Map((statuses ?? []).map((s) => [s.name, s]));
+}
+
+function containerOf(c: V1Container, status: V1ContainerStatus | undefined, usage: Map<string, number | undefined>, role?: ContainerMemory['role']): ContainerMemory {
+  return {
+    name: c.name,
+    image: c.image ?? status?.image ?? '',
+    workingSetBytes: usage.get(c.name),
+    requestBytes: parseMemory(c.resources?.requests?.['memory']),
+    limitBytes: parseMemory(c.resources?.limits?.['memory']),
+    restartCount: status?.restartCount ?? 0,
+    ready: status?.ready ?? false,
+    state: stateOf(status),
+    lastTermination: terminationOf(status),
+    ...(role ? { role } : {}),
+  };
+}
+
+function completedCleanly(status: V1ContainerStatus | undefined): boolean {
+  return status?.state?.terminated?.exitCode === 0 && status.lastState?.terminated?.reason !== 'OOMKilled';
 }
 
 function stateOf(status: V1ContainerStatus | undefined): ContainerMemory['state'] {

@@ -30,6 +30,11 @@ export function levelOf(c: ContainerMemory, t: Thresholds): Level {
   return pct >= t.critical ? 'critical' : pct >= t.warning ? 'warning' : 'normal';
 }
 
+/** A plain init container that completed: not running is what it should be, and nothing is left to measure. */
+export function initDone(c: ContainerMemory): boolean {
+  return c.role === 'init' && c.state.kind === 'terminated' && c.state.reason === 'Completed';
+}
+
 // The kubelet OOM-kills per container against that container's limit, so a pod is under as
 // much pressure as its most pressed container. Summing usage over all containers but limits
 // over only the limited ones (what k9s does) gives figures above 100% that mean nothing.
@@ -67,7 +72,7 @@ export function podGauge(pod: PodMemory, t: Thresholds): { level: Level; percent
 // For ordering (and the icon): a container that was OOM-killed and is not running again
 // (back-off, no metrics yet) is at its limit in every sense that matters to the on-call engineer.
 function sortPercent(pod: PodMemory): number | undefined {
-  const down = pod.containers.some((c) => c.state.kind !== 'running' && c.lastTermination?.reason === 'OOMKilled');
+  const down = pod.containers.some((c) => c.state.kind !== 'running' && !initDone(c) && c.lastTermination?.reason === 'OOMKilled');
   const pct = podPercent(pod);
   return down ? Math.max(100, pct ?? 0) : pct;
 }

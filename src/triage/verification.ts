@@ -1,6 +1,6 @@
 import type { PodMemory } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
-import { containerPercent, shownPercent, type Thresholds } from './pressure.ts';
+import { containerPercent, initDone, shownPercent, type Thresholds } from './pressure.ts';
 
 export interface VerificationFailure {
   readonly pod: PodMemory;
@@ -23,6 +23,7 @@ export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thres
   for (const pod of pods) {
     const reasons: string[] = [];
     for (const c of pod.containers) {
+      if (initDone(c)) continue; // a completed init container has nothing left to measure
       const pct = containerPercent(c);
       if (c.workingSetBytes === undefined && pod.phase === 'Running') reasons.push(`${c.name}: no metrics, usage unknown`);
       else if (pct !== undefined && pct >= t.warning) reasons.push(`${c.name} at ${shownPercent(pct)}% of its limit (≥ ${t.warning}%)`);
