@@ -25,6 +25,7 @@ export function gaugeText(c: ContainerMemory): string {
 /** Like kubectl's STATUS column: a waiting/terminated reason beats the phase. */
 export function podStatus(pod: PodMemory): string {
   if (pod.phase === 'Terminating') return 'Terminating';
+  if (pod.reason) return pod.reason;
   // While the pod initializes, the init container it waits on says why ("Init:CrashLoopBackOff").
   // "Pending" is podMemory's word for no status yet, PodInitializing the normal wait.
   for (const c of pod.containers) {

@@ -48,6 +48,8 @@ export interface PodMemory {
   readonly uid: string;
   readonly workload: WorkloadRef;
   readonly phase: string;
+  /** Why the pod is in its phase, when the API says: status.reason (Evicted), or Unschedulable from the PodScheduled condition. */
+  readonly reason?: string;
   readonly node?: string;
   readonly qosClass?: string;
   readonly labels: Readonly<Record<string, string>>;

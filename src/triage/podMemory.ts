@@ -23,6 +23,7 @@ export function buildPodMemory(pod: V1Pod, metric: PodMetric | undefined, contex
     uid: meta.uid ?? `${meta.namespace}/${meta.name}`,
     workload: workloadOf(pod),
     phase: meta.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Unknown'),
+    ...reasonOf(pod),
     node: pod.spec?.nodeName,
     qosClass: pod.status?.qosClass,
     labels: meta.labels ?? {},
@@ -31,6 +32,14 @@ export function buildPodMemory(pod: V1Pod, metric: PodMetric | undefined, contex
     containers: [...app, ...sidecars, ...plainInit],
     metricsAt: metric ? (toDate(metric.timestamp) ?? new Date()) : undefined,
   };
+}
+
+// kubectl shows status.reason (Evicted, NodeLost) as the pod's STATUS; a pod the scheduler cannot
+// place says so only in its PodScheduled condition.
+function reasonOf(pod: V1Pod): { reason?: string } {
+  const unscheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  const reason = pod.status?.reason || unscheduled?.reason;
+  return reason ? { reason } : {};
 }
 
 function byName(statuses: V1ContainerStatus[] | undefined): Map<string, V1ContainerStatus> {

@@ -1,3 +1,4 @@
+import { podStatus } from './describe.ts';
 import type { PodMemory } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
 import { containerPercent, initDone, shownPercent, type Thresholds } from './pressure.ts';
@@ -9,41 +10,89 @@ export interface VerificationFailure {
 
 export interface Verdict {
   readonly pass: boolean;
+  /** Pods judged: every pod in scope but the skipped ones. */
   readonly checked: number;
   readonly since: Date;
   readonly failures: readonly VerificationFailure[];
+  /** The runbook's "memory < 80% of limit" alone, as step 1 says it too. */
+  readonly memory: 'met' | 'not met' | 'could not be checked';
+  /** Pods whose usage could not be judged, and why; they are failures too. */
+  readonly unmeasured: readonly VerificationFailure[];
+  /** Completed pods (a Job's, phase Succeeded): nothing runs to measure; only an OOM kill since fails them. */
+  readonly skipped: readonly PodMemory[];
   /** One line for a notification: "PASS: 3 pods under 80%, no OOMKilled since 14:02". */
   readonly summary: string;
 }
 
+/**
+ * Why a pod's memory cannot be judged against its limits: it is not Running, or one of its
+ * containers is not running and ready, or has no metrics. Empty when it can. "Pending",
+ * "Evicted" or "no metrics" is not "under 80%"; Check Pod Memory and Verify Recovery both use this.
+ */
+export function unmeasuredReasons(pod: PodMemory): string[] {
+  if (pod.phase !== 'Running') return [phaseReason(pod)];
+  const reasons: string[] = [];
+  for (const c of pod.containers) {
+    if (initDone(c)) continue; // a completed init container has nothing left to measure
+    if (c.state.kind === 'waiting') reasons.push(`${c.name} in ${c.state.reason ?? 'waiting'}`);
+    else if (c.state.kind === 'terminated') reasons.push(`${c.name} terminated (${c.state.reason ?? 'no reason given'})`);
+    else if (!c.ready) reasons.push(`${c.name} running but not ready`);
+    if (c.state.kind === 'running' && c.workingSetBytes === undefined) reasons.push(`${c.name}: no metrics, usage unknown`);
+  }
+  return reasons;
+}
+
+// "Pending: Unschedulable", "Failed: Evicted", "Pending: Init:CrashLoopBackOff", "Failed: api OOMKilled".
+function phaseReason(pod: PodMemory): string {
+  const status = podStatus(pod);
+  if (status !== pod.phase) return `${pod.phase}: ${status}`;
+  const ended = pod.containers.find((c) => c.state.kind === 'terminated' && c.state.reason && !initDone(c));
+  return ended ? `${pod.phase}: ${ended.name} ${ended.state.reason}` : pod.phase;
+}
+
+function overThreshold(pod: PodMemory, t: Thresholds): string[] {
+  return pod.containers.flatMap((c) => {
+    const pct = containerPercent(c);
+    return pct !== undefined && pct >= t.warning ? [`${c.name} at ${shownPercent(pct)}% of its limit (≥ ${t.warning}%)`] : [];
+  });
+}
+
 // The runbook's Verification: every pod under the threshold, and no OOMKilled since the
-// resolution. A pod we cannot measure does not pass: "no metrics" is not "under 80%".
+// resolution. A pod we cannot measure does not pass, whatever its phase.
 export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thresholds): Verdict {
   const failures: VerificationFailure[] = [];
+  const unmeasured: VerificationFailure[] = [];
+  const skipped: PodMemory[] = [];
+  let hot = 0;
   for (const pod of pods) {
-    const reasons: string[] = [];
-    for (const c of pod.containers) {
-      if (initDone(c)) continue; // a completed init container has nothing left to measure
-      const pct = containerPercent(c);
-      if (c.workingSetBytes === undefined && pod.phase === 'Running') reasons.push(`${c.name}: no metrics, usage unknown`);
-      else if (pct !== undefined && pct >= t.warning) reasons.push(`${c.name} at ${shownPercent(pct)}% of its limit (≥ ${t.warning}%)`);
-      if (c.state.kind === 'waiting' && c.state.reason === 'CrashLoopBackOff') reasons.push(`${c.name} in CrashLoopBackOff`);
-    }
     const kill = lastOomKill(pod);
-    if (kill?.at && kill.at.getTime() >= since.getTime()) {
-      reasons.push(`${kill.container} OOMKilled at ${kill.at.toISOString()}`);
+    const killed = kill?.at && kill.at.getTime() >= since.getTime() ? [`${kill.container} OOMKilled at ${kill.at.toISOString()}`] : [];
+    if (pod.phase === 'Succeeded' && killed.length === 0) {
+      skipped.push(pod);
+      continue;
     }
+    const over = overThreshold(pod, t);
+    const unknown = pod.phase === 'Succeeded' ? [] : unmeasuredReasons(pod);
+    if (over.length > 0) hot++;
+    if (unknown.length > 0) unmeasured.push({ pod, reasons: unknown });
+    const reasons = [...over, ...unknown, ...killed];
     if (reasons.length > 0) failures.push({ pod, reasons });
   }
-  const pass = pods.length > 0 && failures.length === 0;
+  const checked = pods.length - skipped.length;
+  const pass = checked > 0 && failures.length === 0;
+  const memory = hot > 0 ? 'not met' : checked > 0 && unmeasured.length === 0 ? 'met' : 'could not be checked';
   const when = since.toISOString().replace('T', ' ').slice(0, 16);
+  const skippedNote = skipped.length > 0 ? ` ${skipped.length} completed pod(s) skipped.` : '';
+  const unmeasuredNote = unmeasured.length > 0 ? `, ${unmeasured.length} could not be measured` : '';
   const summary =
     pods.length === 0
       ? 'FAIL: no pods in scope to verify.'
-      : pass
-        ? `PASS: ${pods.length} pod(s) under ${t.warning}% of their limits, no OOMKilled since ${when} UTC.`
-        : `FAIL: ${failures.length} of ${pods.length} pod(s) fail (${t.warning}% threshold, OOMKilled since ${when} UTC).`;
-  return { pass, checked: pods.length, since, failures, summary };
+      : checked === 0
+        ? `FAIL: no running pods to verify.${skippedNote}`
+        : pass
+          ? `PASS: ${checked} pod(s) under ${t.warning}% of their limits, no OOMKilled since ${when} UTC.${skippedNote}`
+          : `FAIL: ${failures.length} of ${checked} pod(s) fail${unmeasuredNote} (${t.warning}% threshold, OOMKilled since ${when} UTC).${skippedNote}`;
+  return { pass, checked, since, failures, memory, unmeasured, skipped, summary };
 }
 
 /** "14:05" (local time today) or an ISO date, as typed in Verify Recovery; undefined when neither. */

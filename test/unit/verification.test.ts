@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
 import { parseSince, verifyRecovery } from '../../src/triage/verification.ts';
-import { byName, fixturePods } from './fixtures/load.ts';
+import { podStatus } from '../../src/triage/describe.ts';
+import { byName, fixturePods, notRunningPods } from './fixtures/load.ts';
 
 test('passes when every pod is under the threshold and none was OOM-killed since', () => {
   const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
@@ -38,4 +39,57 @@ test('"since" accepts HH:MM today or an ISO date, nothing else', () => {
   assert.equal(parseSince('14:05', today)?.getTime(), new Date(2026, 10, 27, 14, 5, 0).getTime());
   assert.equal(parseSince('2026-11-27T14:05:00Z')?.toISOString(), '2026-11-27T14:05:00.000Z');
   for (const bad of ['', '25:00', '14:75', 'yesterday']) assert.equal(parseSince(bad, today), undefined, bad);
+});
+
+test('a Pending or Failed pod does not pass, whatever its phase: it says why', () => {
+  const since = new Date('2026-11-27T21:30:00Z');
+  const [unschedulable, evicted] = notRunningPods();
+  const verdict = verifyRecovery([unschedulable!, evicted!], since, RUNBOOK_THRESHOLDS);
+  assert.equal(verdict.pass, false);
+  assert.equal(verdict.memory, 'could not be checked');
+  assert.deepEqual(verdict.failures.map((f) => f.reasons), [['Pending: Unschedulable'], ['Failed: Evicted']]);
+  assert.deepEqual(verdict.unmeasured.map((f) => f.pod.ref.name), ['api-6b8f7d4c9-p4n6v', 'api-7d9f8c6b5-zz9lt']);
+  assert.match(verdict.summary, /^FAIL: 2 of 2 pod\(s\) fail, 2 could not be measured /);
+  // with a healthy pod beside them, still no pass
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  assert.equal(verifyRecovery([healthy, unschedulable!], since, RUNBOOK_THRESHOLDS).pass, false);
+});
+
+test('a running container that is not ready does not pass', () => {
+  const notReady = notRunningPods()[3]!;
+  const pod = { ...notReady, containers: notReady.containers.map((c) => ({ ...c, workingSetBytes: 64 * 1024 ** 2 })) };
+  assert.deepEqual(verifyRecovery([pod], new Date('2026-11-27T21:30:00Z'), RUNBOOK_THRESHOLDS).failures[0]!.reasons, ['api running but not ready']);
+});
+
+test('a completed Job pod is skipped with a note, never counted as under 80%; its OOM kill still counts', () => {
+  const job = notRunningPods()[2]!;
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  const after = verifyRecovery([healthy, job], new Date('2026-11-27T21:30:00Z'), RUNBOOK_THRESHOLDS);
+  assert.equal(after.pass, true);
+  assert.equal(after.checked, 1);
+  assert.deepEqual(after.skipped.map((p) => p.ref.name), ['report-28877160-7xk2q']);
+  assert.match(after.summary, /^PASS: 1 pod\(s\) under 80% .* 1 completed pod\(s\) skipped\.$/);
+  // only completed pods: nothing was verified
+  const alone = verifyRecovery([job], new Date('2026-11-27T21:30:00Z'), RUNBOOK_THRESHOLDS);
+  assert.equal(alone.pass, false);
+  assert.equal(alone.memory, 'could not be checked');
+  assert.equal(alone.summary, 'FAIL: no running pods to verify. 1 completed pod(s) skipped.');
+  // killed after the moment: a failure, not a skip
+  const before = verifyRecovery([healthy, job], new Date('2026-11-27T21:00:00Z'), RUNBOOK_THRESHOLDS);
+  assert.deepEqual(before.failures.map((f) => f.reasons), [['report OOMKilled at 2026-11-27T21:20:00.000Z']]);
+});
+
+test('the memory criterion alone: met only when every pod in scope is measured and under the threshold', () => {
+  const since = new Date('2026-11-27T21:30:00Z');
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  assert.equal(verifyRecovery([healthy], since, RUNBOOK_THRESHOLDS).memory, 'met');
+  assert.equal(verifyRecovery([], since, RUNBOOK_THRESHOLDS).memory, 'could not be checked');
+  assert.equal(verifyRecovery([byName(fixturePods(false), 'api-7d9f8c6b5-mm8rt')], since, RUNBOOK_THRESHOLDS).memory, 'could not be checked');
+  assert.equal(verifyRecovery([byName(fixturePods(), 'redis-0'), notRunningPods()[0]!], since, RUNBOOK_THRESHOLDS).memory, 'not met');
+});
+
+test('pod status says Unschedulable and Evicted, like kubectl', () => {
+  const [unschedulable, evicted] = notRunningPods();
+  assert.equal(podStatus(unschedulable!), 'Unschedulable');
+  assert.equal(podStatus(evicted!), 'Evicted');
 });
