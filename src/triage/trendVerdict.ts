@@ -1,6 +1,7 @@
 import type { MemoryTrend, Sample, SeriesOf, TrendEvent } from './model.ts';
 import { fitLine, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
 import { formatBytes, formatRate } from './trendFormat.ts';
+import { shownPercent } from './pressure.ts';
 
 export type TrendVerdictKind = 'steady' | 'growing' | 'sawtooth' | 'at-limit' | 'no-data';
 
@@ -154,6 +155,7 @@ function lastValue(series: SeriesOf | undefined): number | undefined {
   return last && last[1] > 0 ? last[1] : undefined;
 }
 
+// floored like the tree's gauges: the number never reaches a threshold before the verdict does
 function percent(value: number, limit: number): string {
-  return `${Math.round((value / limit) * 100)}%`;
+  return `${shownPercent((value * 100) / limit)}%`;
 }
