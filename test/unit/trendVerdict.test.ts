@@ -35,7 +35,7 @@ test('a steady climb is a suspected leak with a projection', () => {
 test('near the limit is "at limit", with the percentage', () => {
   const [row] = summarizeTrend(trendOf([470, 472, 475, 478, 480, 480]), options);
   assert.equal(row!.verdict, 'at-limit');
-  assert.equal(row!.verdictText, 'at limit: 94% of 512 MiB');
+  assert.equal(row!.verdictText, 'at limit: 93% of 512 MiB'); // 480/512 = 93.75 %, floored
 });
 
 test('a sawtooth without restarts is GC or cache churn, not a leak', () => {
