@@ -21,6 +21,14 @@ export interface PodSnapshot {
   readonly oomCounts: ReadonlyMap<string, number>;
 }
 
+/**
+ * Whether a refresh got an answer: the pods were listed, or listing them failed. A refresh the
+ * monitor's stop() cut short has neither, and its empty pod list means "not asked", not "no pods".
+ */
+export function answered(snapshot: PodSnapshot): boolean {
+  return snapshot.listed || snapshot.podsError !== undefined;
+}
+
 export interface MonitorOptions {
   readonly metricsIntervalMs: number;
   readonly log: Logger;
@@ -47,6 +55,9 @@ export class PodMonitor {
   private emitTimer: NodeJS.Timeout | undefined;
   private metricsInFlight: Promise<void> | undefined;
   private metricsAbort: AbortController | undefined;
+  private refreshing: Promise<PodSnapshot> | undefined;
+  /** Counts stop() calls, so a refresh can tell it was cut short. */
+  private stops = 0;
   private last: PodSnapshot;
   private readonly options: MonitorOptions;
   metricsRequests = 0;
@@ -103,17 +114,41 @@ export class PodMonitor {
     this.pollTimer = this.emitTimer = undefined;
     this.metricsAbort?.abort();
     this.metricsInFlight = this.metricsAbort = undefined;
+    this.refreshing = undefined;
+    this.stops++;
     for (const release of [...this.waiters]) release();
   }
 
-  /** Re-list pods and read metrics now; resolves when both answered (or failed). */
-  async refresh(): Promise<PodSnapshot> {
+  /**
+   * Re-list pods and read metrics now; resolves when both answered (or failed). Overlapping calls
+   * share the refresh in flight: a second one would restart the list under the first. If stop()
+   * cuts it short, the snapshot is not answered() (see there).
+   */
+  refresh(): Promise<PodSnapshot> {
+    if (this.refreshing) return this.refreshing;
+    const refreshing = (this.refreshing = this.relist());
+    const done = () => {
+      if (this.refreshing === refreshing) this.refreshing = undefined;
+    };
+    refreshing.then(done, done);
+    return refreshing;
+  }
+
+  private async relist(): Promise<PodSnapshot> {
+    // Just started (the view was shown, or the scope changed under a refresh): the list on its
+    // way is as fresh as a new one, and restarting would only abort it.
+    const listing = this.watcher.isRunning && !this.listed && !this.podsError;
+    const stops = this.stops;
     this.podsError = undefined;
     const listed = this.nextListing();
-    this.listed = false;
-    this.watcher.start();
+    if (!listing) {
+      this.listed = false;
+      this.watcher.start();
+    }
     await Promise.all([listed, this.pollMetrics()]);
-    return this.last;
+    // Stopped before the list or the metrics answered: the last snapshot drawn may be from before
+    // this refresh began, or lack usage; do not pass it off as the answer.
+    return this.stops === stops ? this.last : { ...this.last, listed: false, podsError: undefined };
   }
 
   /** Resolves at the next successful list or pod error, or when the monitor is stopped. */
@@ -124,7 +159,7 @@ export class PodMonitor {
         this.waiters.delete(release);
         resolve();
       };
-      const off = this.onSnapshot((s) => (s.listed || s.podsError) && release());
+      const off = this.onSnapshot((s) => answered(s) && release());
       this.waiters.add(release);
     });
   }
