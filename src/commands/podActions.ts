@@ -1,7 +1,7 @@
 // The small actions the runbook commands share: refresh the pods, offer them in a quick pick,
 // reveal one in the tree, copy the kubectl equivalent.
 import * as vscode from 'vscode';
-import type { PodSnapshot } from '../cluster/podMonitor.ts';
+import { answered, type PodSnapshot } from '../cluster/podMonitor.ts';
 import { kubectlCommandsFor, kubectlCommandsForScope } from '../triage/kubectlCommand.ts';
 import type { PodMemory } from '../triage/model.ts';
 import type { CommandContext } from './index.ts';
@@ -18,6 +18,11 @@ export async function freshSnapshot(ctx: CommandContext): Promise<PodSnapshot | 
     vscode.window.showErrorMessage('Memory Triage: no cluster is open; see the Pods view for why.', 'Select Context').then(
       (a) => a && vscode.commands.executeCommand('memoryTriage.selectContext'),
     ).then(undefined, (err: unknown) => ctx.log.error(`selectContext: ${String(err)}`));
+    return undefined;
+  }
+  // An empty list nobody asked the cluster for must not be judged as "no pods".
+  if (!answered(snapshot)) {
+    void vscode.window.showWarningMessage('Memory Triage: the refresh was interrupted (the scope changed while it ran); nothing was judged. Run the command again.');
     return undefined;
   }
   if (snapshot.podsError && snapshot.pods.length === 0) {

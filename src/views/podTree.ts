@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ClusterError } from '../cluster/clusterError.ts';
-import { PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
+import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
 import { openSession, type ClusterSession } from '../cluster/session.ts';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
@@ -13,6 +13,8 @@ import { ContainerItem, PodItem } from './podTreeItems.ts';
 import type { ScopeStore } from './scopeStore.ts';
 
 export const POD_VIEW_ID = 'memoryTriage.pods';
+// How many times a refresh follows the scope to a new monitor before it gives up unanswered.
+const REFRESH_FOLLOWS = 3;
 
 // The pod tree and its life cycle: a session is opened (kubeconfig read) and the monitor started
 // only when the view is visible, never in activate; hiding the view stops the watch and polling.
@@ -37,6 +39,7 @@ export class PodTree extends Disposable {
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
   private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
   private monitor: PodMonitor | undefined;
+  private refreshing: Promise<PodSnapshot | undefined> | undefined;
   private readonly history = new OomHistory();
   private unsubscribe: (() => void) | undefined;
   private currentSession: ClusterSession | undefined;
@@ -48,7 +51,8 @@ export class PodTree extends Disposable {
     this.scopes = scopes;
     this.log = log;
     this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
-    this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.monitor?.stop())));
+    // Hidden during a refresh: the refresh stops the monitor once it has its answer.
+    this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.refreshing || this.monitor?.stop())));
     this.register(this.view.onDidChangeSelection((e) => {
       const item = e.selection[0];
       if (item instanceof PodItem || item instanceof ContainerItem) this.selectEmitter.fire(item.pod);
@@ -85,12 +89,32 @@ export class PodTree extends Disposable {
     return this.currentSession;
   }
 
-  /** Re-lists pods and reads metrics now (the Refresh command and step 1). */
-  async refresh(): Promise<PodSnapshot | undefined> {
+  /**
+   * Re-lists pods and reads metrics now (the Refresh command and step 1). Overlapping calls share
+   * one refresh. Undefined when no cluster could be opened; a snapshot that is not answered() only
+   * if the scope kept changing under it.
+   */
+  refresh(): Promise<PodSnapshot | undefined> {
+    if (this.refreshing) return this.refreshing;
+    const refreshing = (this.refreshing = this.refreshNow());
+    const done = () => {
+      if (this.refreshing === refreshing) this.refreshing = undefined;
+    };
+    refreshing.then(done, done);
+    return refreshing;
+  }
+
+  private async refreshNow(): Promise<PodSnapshot | undefined> {
     // Reopen: the kubeconfig may have changed (a new token after "log in again").
     this.closeMonitor();
     this.open();
-    const snapshot = await this.monitor?.refresh();
+    let snapshot = await this.monitor?.refresh();
+    // Cut short: a scope or interval change closed the monitor. Ask the new scope's instead, so
+    // the command that asked judges the pods it now shows rather than an empty list.
+    for (let i = 0; snapshot && !answered(snapshot) && i < REFRESH_FOLLOWS && !this.isDisposed; i++) {
+      if (!this.monitor) this.open(); // reopened while hidden: nothing was started
+      snapshot = await this.monitor?.refresh();
+    }
     // Asked for from the palette with the view hidden: answer, but do not keep polling.
     if (!this.view.visible) this.monitor?.stop();
     return snapshot;

@@ -57,6 +57,8 @@ suite('pod tree (step 1)', () => {
         // 60 of 100 MiB growing 90 MiB/min: above 80% after ~13 s, OOM-killed after ~27 s
         { name: 'api', labels: { app: 'api' }, container: { name: 'api', image: 'python-api:1.4', requests: { memory: '64Mi' }, limits: { memory: '100Mi' }, memory: { startMiB: 60, leakMiBPerMinute: 90 } } },
         { name: 'api-canary', labels: { app: 'api' }, container: { name: 'api', image: 'python-api:1.4', limits: { memory: '512Mi' }, memory: { startMiB: 100 } } },
+        // outside the scope until a test switches the label selector to it
+        { name: 'billing', labels: { app: 'billing' }, container: { name: 'api', image: 'python-api:1.4', limits: { memory: '256Mi' }, memory: { startMiB: 50 } } },
       ],
     });
     for (const [key, value] of Object.entries(settings)) await config().update(key, value, vscode.ConfigurationTarget.Global);
@@ -177,6 +179,83 @@ suite('pod tree (step 1)', () => {
       assert.match(String(message?.description), /Ask for RBAC permission to "list" "pods" in default/);
     } finally {
       await cluster.admin('/allow', {});
+    }
+  });
+
+  // A slow server keeps each refresh in flight long enough for something to happen under it.
+  async function whileSlow(body: () => Promise<void>, ms = 1500): Promise<void> {
+    await cluster.admin('/delay', { ms });
+    try {
+      await body();
+    } finally {
+      await cluster.admin('/delay', { ms: 0 });
+    }
+  }
+  const checkPodMemory = () => Promise.resolve(vscode.commands.executeCommand('memoryTriage.checkPodMemory') as Thenable<string | undefined>);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  test('two overlapping Check Pod Memory runs share one refresh and both judge the pods', async function () {
+    this.timeout(30_000);
+    await whileSlow(async () => {
+      const [a, b] = await Promise.all([checkPodMemory(), sleep(200).then(checkPodMemory)]);
+      for (const summary of [a, b]) assert.match(summary ?? 'no answer', /^2 pod\(s\) in emulator \/ default \/ app=api: /);
+    });
+  });
+
+  test('a refresh overtaken by a scope change answers for the new scope', async function () {
+    this.timeout(30_000);
+    try {
+      await whileSlow(async () => {
+        const refreshed = tree.refresh();
+        const summary = checkPodMemory(); // joins the refresh in flight
+        await sleep(300);
+        await config().update('labelSelector', 'app=billing', vscode.ConfigurationTarget.Global);
+        const s = await refreshed;
+        assert.ok(s?.listed, `listed (got ${s ? 'an unlisted snapshot' : 'nothing'})`);
+        assert.equal(s.session.labelSelector, 'app=billing');
+        assert.deepEqual(s.pods.map((p) => p.workload.name), ['billing']);
+        assert.match((await summary) ?? 'no answer', /^1 pod\(s\) in emulator \/ default \/ app=billing: 0 at or above 80%/);
+      });
+    } finally {
+      await config().update('labelSelector', 'app=api', vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('a scope that keeps changing under Check Pod Memory gets "interrupted", not "0 pods"', async function () {
+    this.timeout(30_000);
+    try {
+      await whileSlow(async () => {
+        const summary = checkPodMemory();
+        // More changes than a refresh follows, each before the slow list can land.
+        for (const selector of ['app=billing', 'app=api', 'app=billing', 'app=api', 'app=billing']) {
+          await sleep(100);
+          await config().update('labelSelector', selector, vscode.ConfigurationTarget.Global);
+        }
+        assert.equal(await summary, undefined, 'nothing judged');
+      }, 5000);
+    } finally {
+      await config().update('labelSelector', 'app=api', vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('hiding the view during Check Pod Memory still answers it, then stops polling', async function () {
+    this.timeout(30_000);
+    await vscode.commands.executeCommand('memoryTriage.pods.focus');
+    try {
+      await whileSlow(async () => {
+        const summary = checkPodMemory();
+        await sleep(300);
+        await vscode.commands.executeCommand('workbench.view.explorer');
+        assert.match((await summary) ?? 'no answer', /^2 pod\(s\) in emulator \/ default \/ app=api: /);
+      });
+      assert.equal(tree.view.visible, false);
+      let redraws = 0;
+      const sub = tree.onDidChangeSnapshot(() => redraws++);
+      await sleep(5000); // metricsInterval is 2 s
+      sub.dispose();
+      assert.equal(redraws, 0, 'no polling once answered with the view hidden');
+    } finally {
+      await vscode.commands.executeCommand('memoryTriage.pods.focus');
     }
   });
 
