@@ -6,7 +6,11 @@ import { alreadyExists, conflict, notFound } from './status.ts';
 
 export type K8sObject = Record<string, any>;
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-export interface StoreEvent { type: EventType; resource: string; object: K8sObject; rv: number }
+/**
+ * One change, with the object as it was before it (`previous`, absent for ADDED): a watch checks
+ * its selector against both, as the API server's watch cache does (watchCacheEvent.PrevObject).
+ */
+export interface StoreEvent { type: EventType; resource: string; object: K8sObject; previous?: K8sObject; rv: number }
 
 /** Resources whose spec changes bump metadata.generation (controllers compare it with status.observedGeneration). */
 const generational = new Set(['deployments', 'replicasets']);
@@ -100,7 +104,7 @@ export class Store {
       meta.resourceVersion = old.metadata.resourceVersion;
       return obj;
     }
-    return this.commit('MODIFIED', resource, key, obj);
+    return this.commit('MODIFIED', resource, key, obj, old);
   }
 
   /** Read-modify-write for controllers; returns undefined when the object is gone. */
@@ -122,7 +126,7 @@ export class Store {
     const obj = structuredClone(old);
     obj.metadata.creationTimestamp = timestamp;
     if (resource === 'pods' && obj.status) obj.status.startTime = timestamp;
-    this.commit('MODIFIED', resource, key, obj);
+    this.commit('MODIFIED', resource, key, obj, old);
   }
 
   delete(resource: string, namespace: string | undefined, name: string, group = ''): K8sObject {
@@ -131,13 +135,14 @@ export class Store {
     if (!old) throw notFound(resource, group, name);
     this.objects.delete(key);
     const obj = structuredClone(old);
-    return this.commit('DELETED', resource, key, obj, false);
+    return this.commit('DELETED', resource, key, obj, old);
   }
 
-  private commit(type: EventType, resource: string, key: string, obj: K8sObject, store = true): K8sObject {
+  /** `previous` is the stored object being replaced or deleted; stored objects are never mutated, so the history may share it. */
+  private commit(type: EventType, resource: string, key: string, obj: K8sObject, previous?: K8sObject): K8sObject {
     obj.metadata.resourceVersion = String(++this.revision);
-    if (store) this.objects.set(key, obj);
-    const event: StoreEvent = { type, resource, object: obj, rv: this.revision };
+    if (type !== 'DELETED') this.objects.set(key, obj);
+    const event: StoreEvent = { type, resource, object: obj, rv: this.revision, ...(previous ? { previous } : {}) };
     let history = this.history.get(resource);
     if (!history) this.history.set(resource, (history = []));
     history.push(event);

@@ -29,36 +29,23 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Sto
   const bookmark = (annotations?: Record<string, string>) =>
     send('BOOKMARK', { kind: w.kind, apiVersion: w.apiVersion, metadata: { resourceVersion: String(store.resourceVersion), ...(annotations ? { annotations } : {}) } });
   const inScope = (e: StoreEvent) => e.resource === w.resource && (w.namespace === undefined || e.object.metadata.namespace === w.namespace);
-  const keyOf = (o: K8sObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-  // Which objects the client currently sees, so a change in or out of the selector becomes ADDED or DELETED.
-  const visible = new Set<string>();
-  // For a resumed watch the client already holds objects from before rv; an object first seen
-  // through MODIFIED/DELETED is one of those.
-  const known = new Set<string>();
   const rv = w.resourceVersion;
   const resumed = !!rv && rv !== '0';
 
+  // Like the watch cache (cacheWatcher.convertToWatchEvent): the selector is checked against the
+  // object before and after the change, so a change into the selector is ADDED and one out of it
+  // is DELETED carrying the previous object at the event's resourceVersion. The same rule serves
+  // replayed and live events, with no memory of what this client has seen.
   const deliver = (e: StoreEvent) => {
     if (!inScope(e)) return;
-    const key = keyOf(e.object);
-    const was = visible.has(key) || (resumed && !known.has(key) && e.type !== 'ADDED' && w.matches(e.object));
-    known.add(key);
-    if (e.type !== 'DELETED' && w.matches(e.object)) {
-      send(was ? 'MODIFIED' : 'ADDED', w.render(e.object));
-      visible.add(key);
-    } else if (was) {
-      send('DELETED', w.render(e.object));
-      visible.delete(key);
-    }
+    const now = e.type !== 'DELETED' && w.matches(e.object);
+    const before = e.previous !== undefined && w.matches(e.previous);
+    if (now) send(before ? 'MODIFIED' : 'ADDED', w.render(e.object));
+    else if (before) send('DELETED', w.render({ ...e.previous!, metadata: { ...e.previous!.metadata, resourceVersion: String(e.rv) } }));
   };
 
   if (!resumed) {
-    for (const obj of store.list(w.resource, w.namespace)) {
-      if (!w.matches(obj)) continue;
-      visible.add(keyOf(obj));
-      known.add(keyOf(obj));
-      send('ADDED', w.render(obj));
-    }
+    for (const obj of store.list(w.resource, w.namespace)) if (w.matches(obj)) send('ADDED', w.render(obj));
     if (w.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const since = Number(rv);
