@@ -3,6 +3,8 @@
 import { nodeName } from './objects.ts';
 import type { K8sObject, Store } from './store.ts';
 
+export interface PastOccurrences { count: number; first: string; last: string }
+
 export interface EventInput {
   object: K8sObject;
   reason: string;
@@ -11,7 +13,7 @@ export interface EventInput {
   fieldPath?: string;
   component?: string;
   /** For events from before the emulator started (seeded from history): how often, first and last time. */
-  past?: { count: number; first: string; last: string };
+  past?: PastOccurrences;
 }
 
 export class EventRecorder {
@@ -29,9 +31,11 @@ export class EventRecorder {
     const dedupKey = `${meta.uid}|${e.reason}|${e.message}|${e.fieldPath ?? ''}`;
     const existing = this.names.get(dedupKey);
     if (existing && this.store.get('events', meta.namespace, existing)) {
+      // Occurrences from before the emulator started join the live event: more count, an earlier first time.
       this.store.mutate('events', meta.namespace, existing, (ev) => {
-        ev.count = (ev.count ?? 1) + 1;
-        ev.lastTimestamp = now;
+        ev.count = (ev.count ?? 1) + (e.past?.count ?? 1);
+        if (e.past && e.past.first < ev.firstTimestamp) ev.firstTimestamp = e.past.first;
+        if (!e.past || now > ev.lastTimestamp) ev.lastTimestamp = now;
       });
       return;
     }
@@ -50,5 +54,20 @@ export class EventRecorder {
       firstTimestamp: e.past?.first ?? now, lastTimestamp: now, count: e.past?.count ?? 1, eventTime: null,
       reportingComponent: component, reportingInstance: component === 'kubelet' ? nodeName : '',
     });
+  }
+
+  /** What the kubelet records for each container it creates and starts (kuberuntime's messages). */
+  containerStarted(pod: K8sObject, container: string, past?: PastOccurrences): void {
+    const fieldPath = `spec.containers{${container}}`;
+    const image = pod.spec.containers.find((c: K8sObject) => c.name === container)?.image;
+    this.record({ object: pod, reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath, past });
+    this.record({ object: pod, reason: 'Created', message: `Created container: ${container}`, fieldPath, past });
+    this.record({ object: pod, reason: 'Started', message: `Started container ${container}`, fieldPath, past });
+  }
+
+  /** The kubelet's event while a crashed container waits out its back-off (doBackOff). */
+  backOff(pod: K8sObject, container: string, past?: PastOccurrences): void {
+    const message = `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+    this.record({ object: pod, reason: 'BackOff', type: 'Warning', fieldPath: `spec.containers{${container}}`, message, past });
   }
 }

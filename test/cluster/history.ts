@@ -45,8 +45,8 @@ export async function backfillPods(store: Store, kubelet: Kubelet, config: Clust
 /**
  * Makes the live cluster tell the backfilled history's story before Prometheus' first scrape:
  * what the history shows existed `minutes` ago (creationTimestamp, a pod's startTime, the events
- * that created it), and its OOM kills are each container's restart count, lastState and an
- * OOMKilling event.
+ * that created it), and its OOM kills are each container's restart count, lastState and the
+ * kubelet's BackOff / Started events.
  */
 export function seedFromHistory(store: Store, kubelet: Kubelet, history: PastOOMKills[], minutes: number): void {
   const since = new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -55,7 +55,8 @@ export function seedFromHistory(store: Store, kubelet: Kubelet, history: PastOOM
       if (o.metadata.creationTimestamp > since) store.backdate(resource, o.metadata.namespace, o.metadata.name, since);
     }
   }
-  // What made those objects happened then too; the containers' Pulled/Created/Started stay now.
+  // What made those objects happened then too; the containers' Pulled/Created/Started stay now,
+  // and count back to the pod's start when it has past kills (seedPastOOMKills).
   for (const e of store.listRaw('events')) {
     if (['Scheduled', 'SuccessfulCreate', 'ScalingReplicaSet'].includes(e.reason)) {
       store.mutate('events', e.metadata.namespace, e.metadata.name, (ev) => { ev.firstTimestamp = since; ev.lastTimestamp = since; });

@@ -1,14 +1,15 @@
 // Runs every pod the store holds on the one emulated node: starts each container through
 // the process runtime (or the synthetic driver), records exits exactly like the kubelet
-// (OOMKilled / Error / Completed in lastState.terminated, restartCount + 1), and restarts
-// with the kubelet's exponential CrashLoopBackOff.
+// (OOMKilled / Error / Completed in lastState.terminated; restartCount counts the containers
+// created before the current one), and restarts with the kubelet's CrashLoopBackOff: the first
+// crash at once, then base, 2×base, 4×base ... up to the cap.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ClusterConfig, MemoryCurve } from './config.ts';
 import type { ContainerLaunch, ProcessExit, ProcessUsage, Runtime } from './driver.ts';
 import type { EventRecorder } from './events.ts';
 import { memoryAnnotation, nodeName, workloadAnnotation } from './objects.ts';
-import { type ContainerState, iso, renderStatus } from './podStatus.ts';
+import { type ContainerState, goDuration, iso, renderStatus } from './podStatus.ts';
 import { parseQuantity } from './quantity.ts';
 import type { K8sObject, Store, StoreEvent } from './store.ts';
 import { SyntheticDriver } from './synthetic.ts';
@@ -121,18 +122,16 @@ export class Kubelet {
         startedAt = this.synthetic.start(launch, found.curve ?? { startMiB: 16 }, onExit).startedAt;
         cs.logFile = undefined;
       }
-      Object.assign(cs, { containerID: id, phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined });
+      this.created(cs, id);
+      Object.assign(cs, { phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined });
     } catch (err) {
       const now = iso();
-      this.sync(ps);
+      this.created(cs, id);
       this.events.record({ object: pod, reason: 'Failed', message: `Error: failed to start container "${cs.name}": ${(err as Error).message}`, type: 'Warning', fieldPath });
       this.onExit(ps, cs, id, { exitCode: 128, oomKilled: false, startedAt: new Date(now), finishedAt: new Date(now) }, (err as Error).message);
       return;
     }
-    const image = pod.spec.containers.find((c: K8sObject) => c.name === cs.name)?.image ?? cs.image;
-    this.events.record({ object: pod, reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath });
-    this.events.record({ object: pod, reason: 'Created', message: `Created container: ${cs.name}`, fieldPath });
-    this.events.record({ object: pod, reason: 'Started', message: `Started container ${cs.name}`, fieldPath });
+    this.events.containerStarted(pod, cs.name);
     this.sync(ps);
     const port = launch.workload ? launch.ports?.[0] : undefined;
     const probe = () => {
@@ -156,6 +155,15 @@ export class Kubelet {
     this.later(ps, this.config.readyDelayMs, probe);
   }
 
+  /**
+   * A new container replaces the previous one: the kubelet labels it with restartCount + 1 and
+   * reports that from now on (convertToAPIContainerStatuses), not while it waits in back-off.
+   */
+  private created(cs: ContainerState, id: string): void {
+    if (cs.containerID) cs.restartCount++;
+    cs.containerID = id;
+  }
+
   private markReady(ps: PodState, cs: ContainerState): void {
     cs.ready = true;
     this.sync(ps);
@@ -164,17 +172,17 @@ export class Kubelet {
   private onExit(ps: PodState, cs: ContainerState, id: string, exit: ProcessExit, startError?: string): void {
     if (ps.stopping || (cs.containerID && cs.containerID !== id)) return;
     const reason = startError ? 'StartError' : exit.oomKilled ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error';
+    // The CRI kubelet fills no `signal`: a SIGKILL shows only as exit code 137.
     const term = {
       exitCode: exit.oomKilled ? 137 : exit.exitCode, reason, startedAt: iso(exit.startedAt), finishedAt: iso(exit.finishedAt), containerID: id,
-      ...(exit.signal === 'SIGKILL' || exit.oomKilled ? { signal: 9 } : {}), ...(startError ? { message: startError } : {}),
+      ...(startError ? { message: startError } : {}),
     };
     const pod = this.store.get('pods', ps.namespace, ps.name);
     if (!pod) return;
-    const fieldPath = `spec.containers{${cs.name}}`;
-    if (exit.oomKilled) this.recordOOM(pod, ps, cs.name);
     const restart = ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0);
     const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();
-    // The kubelet forgets the back-off once a container has run well past the longest back-off.
+    // The kubelet forgets the back-off once a container has run well past the longest back-off
+    // (flowcontrol.Backoff hasExpired).
     if (ranMs > 2 * this.config.backoff.maxMs) cs.crashes = 0;
     cs.ready = false;
     cs.previousLog = readTail(cs.logFile);
@@ -184,41 +192,43 @@ export class Kubelet {
       return;
     }
     cs.crashes++;
-    cs.restartCount++;
     cs.last = term;
-    const delay = Math.min(this.config.backoff.baseMs * 2 ** (cs.crashes - 1), this.config.backoff.maxMs);
-    const shown = delay >= 60_000 ? `${Math.floor(delay / 60_000)}m${Math.round((delay % 60_000) / 1000)}s` : `${Math.round(delay / 1000)}s`;
+    // doBackOff: without a back-off entry (the first crash) the container restarts at once and the
+    // entry starts at base; each later crash waits the entry, which then doubles up to the cap.
+    if (cs.crashes === 1) {
+      this.later(ps, 0, () => this.startContainer(ps, cs));
+      return;
+    }
+    const delay = Math.min(this.config.backoff.baseMs * 2 ** (cs.crashes - 2), this.config.backoff.maxMs);
     cs.phase = 'backoff';
-    cs.backoffMessage = `back-off ${shown} restarting failed container=${cs.name} pod=${ps.name}_${ps.namespace}(${ps.uid})`;
-    this.events.record({ object: pod, reason: 'BackOff', type: 'Warning', fieldPath, message: `Back-off restarting failed container ${cs.name} in pod ${ps.name}_${ps.namespace}(${ps.uid})` });
+    cs.backoffMessage = `back-off ${goDuration(delay)} restarting failed container=${cs.name} pod=${ps.name}_${ps.namespace}(${ps.uid})`;
+    this.events.backOff(pod, cs.name);
     this.sync(ps);
     this.later(ps, delay, () => this.startContainer(ps, cs));
   }
 
   /**
-   * Past OOM kills the backfilled Prometheus history tells of (before this emulator started): added
-   * to the restart count, and the last one becomes lastState unless a live exit already did. The
-   * back-off counter is not seeded, so a demo pod restarts after the base back-off. One OOMKilling
-   * event stands for them all (count, first and last time), as the kubelet's repeats do.
+   * Past OOM kills the backfilled Prometheus history tells of (before this emulator started): the
+   * running container is the one created after the last of them (restartCount + kills), and that
+   * kill is lastState unless a live exit already replaced it. The history restarts each kill after a
+   * back-off, so the container's Pulled/Created/Started count the earlier starts since the pod's
+   * creation and BackOff one per kill. The kubelet keeps no OOM event of its own. The back-off is
+   * not seeded: like a kubelet just started (it keeps back-offs in memory), the first live crash
+   * restarts at once.
    */
   seedPastOOMKills(namespace: string, name: string, container: string, past: { ooms: number; lastOOMAt?: Date; lastStartedAt?: Date; firstOOMAt?: Date }): void {
     const ps = this.podState(namespace, name);
     const cs = ps?.containers.find((c) => c.name === container);
     const pod = this.store.get('pods', namespace, name);
     if (!ps || !cs || !pod || past.ooms <= 0 || !past.lastOOMAt) return;
-    this.recordOOM(pod, ps, container, { count: past.ooms, first: iso(past.firstOOMAt ?? past.lastOOMAt), last: iso(past.lastOOMAt) });
     cs.restartCount += past.ooms;
     cs.last ??= {
-      exitCode: 137, signal: 9, reason: 'OOMKilled', containerID: `containerd://${randomBytes(32).toString('hex')}`,
+      exitCode: 137, reason: 'OOMKilled', containerID: `containerd://${randomBytes(32).toString('hex')}`,
       startedAt: iso(past.lastStartedAt ?? past.lastOOMAt), finishedAt: iso(past.lastOOMAt),
     };
+    this.events.containerStarted(pod, container, { count: past.ooms, first: pod.metadata.creationTimestamp, last: iso(past.lastStartedAt ?? past.lastOOMAt) });
+    this.events.backOff(pod, container, { count: past.ooms, first: iso(past.firstOOMAt ?? past.lastOOMAt), last: iso(past.lastOOMAt) });
     this.sync(ps);
-  }
-
-  private recordOOM(pod: K8sObject, ps: PodState, container: string, past?: { count: number; first: string; last: string }): void {
-    const limit = pod.spec.containers.find((c: K8sObject) => c.name === container)?.resources?.limits?.memory;
-    const message = `Memory cgroup out of memory: Killed process of container ${container} in pod ${ps.key} (limit ${limit})`;
-    this.events.record({ object: pod, reason: 'OOMKilling', type: 'Warning', fieldPath: `spec.containers{${container}}`, message, past });
   }
 
   private later(ps: PodState, ms: number, fn: () => void): void {

@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { nodeIP, qosClass } from './objects.ts';
 import type { K8sObject } from './store.ts';
 
-export interface Terminated { exitCode: number; signal?: number; reason: string; startedAt: string; finishedAt: string; containerID: string; message?: string }
+export interface Terminated { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string; message?: string }
 
 export interface ContainerState {
   name: string;
   image: string;
+  /** The kubelet's count for the current (or last) container: how many were created before it. */
   restartCount: number;
+  /** Crashes since the back-off was last forgotten: the first restarts at once, the nth waits base × 2^(n−2). */
   crashes: number;
   containerID: string;
   phase: 'creating' | 'running' | 'backoff' | 'terminated';
@@ -26,6 +28,14 @@ export interface ContainerState {
 
 export function iso(d: Date = new Date()): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** A duration as Go's time.Duration prints it in the kubelet's back-off message: 500ms, 10s, 2m40s, 5m0s. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = `${Number(((ms % 60_000) / 1000).toFixed(3))}s`;
+  return minutes ? `${minutes}m${seconds}` : seconds;
 }
 
 export function imageID(image: string): string {
