@@ -185,7 +185,6 @@ export class Kubelet {
     // (flowcontrol.Backoff hasExpired).
     if (ranMs > 2 * this.config.backoff.maxMs) cs.crashes = 0;
     cs.ready = false;
-    cs.previousLog = readTail(cs.logFile);
     if (!restart) {
       Object.assign(cs, { phase: 'terminated', current: term });
       this.sync(ps);
@@ -193,6 +192,7 @@ export class Kubelet {
     }
     cs.crashes++;
     cs.last = term;
+    cs.previousLog = readTail(cs.logFile);
     // doBackOff: without a back-off entry (the first crash) the container restarts at once and the
     // entry starts at base; each later crash waits the entry, which then doubles up to the cap.
     if (cs.crashes === 1) {

@@ -1,5 +1,7 @@
 // pods/log from the runtime's per-container log file: tailLines, limitBytes, previous
-// (the tail kept from the instance before the last restart) and follow.
+// (the tail kept from the instance in lastState.terminated) and follow. Which instance answers
+// follows the kubelet's validateContainerLogStatus: the running one, else the terminated one,
+// else (waiting in back-off) the last terminated one.
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.ts';
@@ -40,19 +42,24 @@ export function handleLogs(req: IncomingMessage, res: ServerResponse, info: Requ
   const state = ctx.kubelet.podState(info.namespace!, info.name!)?.containers.find((c) => c.name === container);
   const tailLines = info.query.has('tailLines') ? Number(info.query.get('tailLines')) : undefined;
   const limitBytes = info.query.has('limitBytes') ? Number(info.query.get('limitBytes')) : undefined;
+  const previous = info.query.get('previous') === 'true';
   let body: Buffer;
-  if (info.query.get('previous') === 'true') {
-    if (!state?.previousLog) throw badRequest(`previous terminated container "${container}" in pod "${info.name}" not found`);
-    body = state.previousLog;
-  } else {
-    if (!state || state.phase === 'creating') throw badRequest(`container "${container}" in pod "${info.name}" is waiting to start: ContainerCreating`);
+  if (previous) {
+    if (!state?.last) throw badRequest(`previous terminated container "${container}" in pod "${info.name}" not found`);
+    // A synthetic container or one from the seeded history wrote nothing.
+    body = state.previousLog ?? Buffer.alloc(0);
+  } else if (state?.phase === 'running' || state?.phase === 'terminated') {
     body = state.logFile ? readFrom(state.logFile, 0) : Buffer.alloc(0);
+  } else if (state?.last) {
+    body = state.previousLog ?? Buffer.alloc(0);
+  } else {
+    throw badRequest(`container "${container}" in pod "${info.name}" is waiting to start: ContainerCreating`);
   }
   body = tail(body, tailLines);
   if (limitBytes !== undefined) body = body.subarray(0, limitBytes);
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   const file = state?.logFile;
-  if (info.query.get('follow') !== 'true' || !file || info.query.get('previous') === 'true') return void res.end(body);
+  if (info.query.get('follow') !== 'true' || !file || previous || state.phase !== 'running') return void res.end(body);
   res.write(body);
   // Follow: poll the file for growth until the client goes away or the container restarts.
   let offset = readFrom(file, 0).length;

@@ -1,7 +1,7 @@
 // A container that is OOM-killed again and again, as kubectl 1.33 sees it: the kubelet's
 // restartCount (the dead container's count while it waits, +1 when the next one is created),
 // its back-off (the first crash restarts at once, then base, 2×base, capped), its events (BackOff,
-// Pulled/Created/Started; no per-pod OOM event) and lastState without `signal`.
+// Pulled/Created/Started; no per-pod OOM event), lastState without `signal`, and logs.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 
 const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
+const hasRuntime = existsSync(new URL('../cluster/runtime/index.ts', import.meta.url));
 
 const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 1500, maxMs: 3000 },
@@ -21,6 +22,8 @@ const config: Partial<ClusterConfig> = {
   pods: [
     // From 60 MiB at 240 MiB/min into a 64Mi limit: OOM-killed one second after each start.
     { name: 'crasher', labels: { app: 'crasher' }, container: { name: 'crash', image: 'crash:1', limits: { memory: '64Mi' }, memory: { startMiB: 60, leakMiBPerMinute: 240 } } },
+    // A real process that prints a line at start; the test kills it.
+    ...(hasRuntime ? [{ name: 'crasher-real', labels: { app: 'crasher' }, container: { name: 'crash', image: 'idle:1', workload: 'idle', limits: { memory: '128Mi' } } }] : []),
   ],
 };
 
@@ -123,5 +126,32 @@ describe('emulator kubelet through a crash loop, with kubectl 1.33', { skip: !ex
     const describe = await ok('describe', 'pod', 'crasher');
     assert.match(describe, /^\s+Warning\s+BackOff\s+\S+ \(x\d+ over \S+\)\s+kubelet\s+Back-off restarting failed container crash in pod crasher_default/m);
     assert.doesNotMatch(describe, /OOMKilling/);
+  });
+
+  it('kubectl logs --previous answers for a container with a termination, even one that wrote nothing', async () => {
+    assert.equal(await ok('logs', 'crasher', '--previous'), '');
+    await eventually('crasher in back-off', async () => (waiting(await statusOf('crasher')) ? true : undefined));
+    assert.equal(await ok('logs', 'crasher'), '', 'in back-off: the last terminated container\'s (empty) log');
+  });
+
+  it('serves the dead container\'s log during CrashLoopBackOff, and the same with --previous', { skip: !hasRuntime && 'process runtime not present' }, async () => {
+    const line = /^idle listening on 127\.0\.0\.1:\d+ \(pid \d+\)$/m;
+    // Killed three times: the first restarts at once, the second waits 1.5 s, the third 3 s, long
+    // enough to read both logs in one back-off.
+    for (let kills = 1; kills <= 3; kills++) {
+      await eventually('the workload running and printing', async () =>
+        ((await statusOf('crasher-real')).state.running && line.test((await kubectl('logs', 'crasher-real')).stdout) ? true : undefined));
+      await kubectl('exec', 'crasher-real', '--', 'kill', '-9', '1');
+      if (kills < 3) await eventually(`restart ${kills}`, async () => ((await statusOf('crasher-real')).restartCount === kills ? true : undefined));
+    }
+    const [current, previous] = await eventually('both logs read within one back-off', async () => {
+      const before = await statusOf('crasher-real');
+      if (!waiting(before)) return undefined;
+      const logs = [await ok('logs', 'crasher-real'), await ok('logs', 'crasher-real', '--previous')];
+      const after = await statusOf('crasher-real');
+      return waiting(after) && after.containerID === before.containerID ? logs : undefined;
+    }, 10_000);
+    assert.match(current, line);
+    assert.equal(previous, current);
   });
 });
