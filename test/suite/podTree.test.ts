@@ -105,7 +105,7 @@ suite('pod tree (step 1)', () => {
     const leaky = all(tree).filter(isPod).find((i) => i.pod.workload.name === 'api')!;
     assert.match(String(leaky.description), /OOMKilled \d+s ago · ↻1/);
     assert.equal(leaky.contextValue, 'memoryTriage.pod.oomKilled');
-    // an OOM-killed pod in back-off leads the tree
+    // an OOM-killed pod leads the tree (the kubelet restarts a first crash at once, so it runs again)
     const first = tree.provider.getChildren()[0];
     assert.ok(first && isWorkload(first) && first.workload.name === 'api', 'the leaky workload is first');
   });
