@@ -28,3 +28,68 @@ export function formatKi(bytes: number): string {
 export function formatNanoCores(nano: number): string {
   return `${Math.round(nano)}n`;
 }
+
+const binaryPower: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+const decimalPower: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const decimalSuffix = Object.fromEntries(Object.entries(decimalPower).map(([s, e]) => [e, s]));
+const binarySuffix = Object.fromEntries(Object.entries(binaryPower).map(([s, p]) => [p, s]));
+
+/**
+ * The form resource.Quantity serialises to (its CanonicalizeBytes): "2048Mi" -> "2Gi", "1000m" -> "1",
+ * "0.5Gi" -> "512Mi", "1.5" -> "1500m". The value is kept exact (BigInt) and rounded up to nanos; the
+ * format follows the suffix written (binary, decimal SI, or an exponent), and a binary quantity that
+ * is below 1024 or not whole is written in decimal SI. A bare number stays decimal: "2147483648".
+ * Undefined when the text is not a quantity.
+ */
+export function canonicalQuantity(input: unknown): string | undefined {
+  const text = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
+  if (typeof text !== 'string') return undefined;
+  const m = pattern.exec(text.trim());
+  if (!m) return undefined;
+  const negative = m[1].startsWith('-');
+  const [whole, fraction = ''] = m[1].replace(/^[+-]/, '').split('.');
+  const suffix = m[2] ?? '';
+  // value = mantissa * 10^exponent, exactly
+  let mantissa = BigInt((whole || '0') + fraction);
+  let exponent = -fraction.length;
+  let format: 'binary' | 'decimal' | 'exponent';
+  if (suffix in binaryPower) {
+    mantissa *= 1024n ** BigInt(binaryPower[suffix]);
+    format = 'binary';
+  } else if (suffix in decimalPower) {
+    exponent += decimalPower[suffix];
+    format = 'decimal';
+  } else {
+    exponent += Number(suffix.slice(1));
+    format = 'exponent';
+  }
+  if (mantissa === 0n) return '0';
+  if (exponent < -9) {
+    // Round up to the smallest unit (1n), as the API server does: asking for some gets some.
+    const divisor = 10n ** BigInt(-9 - exponent);
+    mantissa = (mantissa + divisor - 1n) / divisor;
+    exponent = -9;
+  }
+  while (mantissa % 10n === 0n) {
+    mantissa /= 10n;
+    exponent++;
+  }
+  const sign = negative ? '-' : '';
+  if (format === 'binary' && exponent >= 0) {
+    let whole = mantissa * 10n ** BigInt(exponent);
+    if (whole >= 1024n) {
+      let power = 0;
+      while (whole % 1024n === 0n && power < 6) {
+        whole /= 1024n;
+        power++;
+      }
+      return `${sign}${whole}${binarySuffix[power] ?? ''}`;
+    }
+  }
+  while (exponent % 3 !== 0) {
+    mantissa *= 10n;
+    exponent--;
+  }
+  if (format === 'exponent') return `${sign}${mantissa}${exponent === 0 ? '' : `e${exponent}`}`;
+  return `${sign}${mantissa}${decimalSuffix[exponent] ?? `e${exponent}`}`;
+}

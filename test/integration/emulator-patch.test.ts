@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../cluster/patch.ts';
 import { parseLabelSelector } from '../cluster/selectors.ts';
-import { parseQuantity } from '../cluster/quantity.ts';
+import { canonicalQuantity, parseQuantity } from '../cluster/quantity.ts';
 
 const deployment = () => ({
   spec: {
@@ -79,5 +79,18 @@ describe('emulator selectors and quantities', () => {
     assert.equal(parseQuantity('250m'), 0.25);
     assert.equal(parseQuantity('1e3'), 1000);
     assert.equal(parseQuantity('2Gx'), undefined);
+  });
+
+  it('writes quantities in the canonical form resource.Quantity serialises to', () => {
+    // Cases worked through apimachinery's ParseQuantity and CanonicalizeBytes.
+    const cases: [string | number, string][] = [
+      ['2048Mi', '2Gi'], ['1024Ki', '1Mi'], ['1536Mi', '1536Mi'], ['1.5Gi', '1536Mi'], ['0.5Gi', '512Mi'],
+      ['0.5Ki', '512'], ['0.1Ki', '102400m'], ['1000m', '1'], ['0.1', '100m'], ['1.5', '1500m'], ['.5', '500m'],
+      ['1000', '1k'], ['1500', '1500'], ['1.5M', '1500k'], ['12e6', '12e6'], ['1e2', '100'], ['1E3', '1e3'],
+      ['0', '0'], ['0Mi', '0'], ['-2048Mi', '-2Gi'], ['0.1n', '1n'], ['1e-12', '1e-9'],
+      ['2147483648', '2147483648'], [2147483648, '2147483648'], ['128974848', '128974848'], ['250m', '250m'],
+    ];
+    for (const [input, canonical] of cases) assert.equal(canonicalQuantity(input), canonical, String(input));
+    assert.equal(canonicalQuantity('2Gx'), undefined);
   });
 });
