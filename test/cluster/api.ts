@@ -12,7 +12,8 @@ import { parseRequest, type RequestInfo } from './request.ts';
 import { handleScale } from './scale.ts';
 import { proxyService } from './serviceProxy.ts';
 import { badRequest, forbidden, methodNotAllowed, pathNotFound } from './status.ts';
-import { create, patch, remove, update } from './writes.ts';
+import { remove } from './deletes.ts';
+import { create, patch, update } from './writes.ts';
 
 const metricsGroup = 'metrics.k8s.io';
 

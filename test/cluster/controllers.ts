@@ -1,5 +1,6 @@
-// Runs the Deployment and ReplicaSet controllers whenever something they watch changes,
-// coalescing bursts of store events into one pass like an informer work queue would.
+// Runs the Deployment and ReplicaSet controllers and the garbage collector whenever something
+// they watch changes, coalescing bursts of store events into one pass like an informer work queue would.
+import { GarbageCollector } from './garbageCollector.ts';
 import type { DeploymentController } from './rollout.ts';
 import type { ReplicaSetController } from './replicasets.ts';
 import type { Store } from './store.ts';
@@ -9,6 +10,7 @@ const watched = new Set(['pods', 'replicasets', 'deployments']);
 export class ControllerLoop {
   private readonly rs: ReplicaSetController;
   private readonly deployments: DeploymentController;
+  private readonly gc: GarbageCollector;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private unsubscribe = () => {};
@@ -17,6 +19,7 @@ export class ControllerLoop {
   constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController) {
     this.rs = rs;
     this.deployments = deployments;
+    this.gc = new GarbageCollector(store, (pod) => rs.deletePod(pod));
     this.unsubscribe = store.subscribe((e) => { if (watched.has(e.resource)) this.schedule(); });
     // A periodic resync, as informers do, in case a change slipped between passes.
     this.resync = setInterval(() => this.schedule(), 2000);
@@ -35,7 +38,8 @@ export class ControllerLoop {
       for (let pass = 0; pass < 20; pass++) {
         const a = this.rs.reconcile();
         const b = this.deployments.reconcile();
-        if (!a && !b) break;
+        const c = this.gc.collect();
+        if (!a && !b && !c) break;
       }
     } catch (err) {
       console.error('controller pass failed:', err);

@@ -54,7 +54,8 @@ export class ReplicaSetController {
   private reconcileOne(rs: K8sObject): boolean {
     const pods = this.podsOf(rs);
     const active = pods.filter((p) => !p.metadata.deletionTimestamp);
-    const want = rs.spec.replicas ?? 1;
+    // A ReplicaSet being deleted (foreground or orphaning) no longer manages its pods.
+    const want = rs.metadata.deletionTimestamp ? active.length : rs.spec.replicas ?? 1;
     let changed = false;
     for (let i = active.length; i < want; i++) {
       const tpl = rs.spec.template;
@@ -89,8 +90,10 @@ export class ReplicaSetController {
   deletePod(pod: K8sObject): void {
     const { namespace, name } = pod.metadata;
     this.store.mutate('pods', namespace, name, (p) => {
-      p.metadata.deletionTimestamp = iso();
-      p.metadata.deletionGracePeriodSeconds = p.spec?.terminationGracePeriodSeconds ?? 30;
+      const grace = p.spec?.terminationGracePeriodSeconds ?? 30;
+      // Like the API server: the time by which the pod must be gone, not the time of the request.
+      p.metadata.deletionTimestamp = iso(new Date(Date.now() + grace * 1000));
+      p.metadata.deletionGracePeriodSeconds = grace;
     });
     void this.kubelet.terminate(namespace, name);
   }

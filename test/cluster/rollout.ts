@@ -62,7 +62,8 @@ export class DeploymentController {
     const uids = new Set<string>();
     for (const d of this.store.list('deployments')) {
       uids.add(d.metadata.uid);
-      changed = this.reconcileOne(d) || changed;
+      // Being deleted (foreground or orphaning): the garbage collector owns its ReplicaSets now.
+      if (!d.metadata.deletionTimestamp) changed = this.reconcileOne(d) || changed;
     }
     for (const rs of this.store.listRaw('replicasets')) {
       const owner = controllerOf(rs);

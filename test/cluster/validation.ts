@@ -1,20 +1,52 @@
-// Field validation for what clients write (deployments, replica sets, pods), with the
-// real server's field paths and phrasing, so a bad patch fails the way it would on a cluster.
-import { type Cause, ApiError, failure, invalid } from './status.ts';
-import { parseQuantity } from './quantity.ts';
+// What the API server does to a written object (deployments, replica sets, pods, services,
+// namespaces, scales) before storing it: decoding (bad quantities, unknown fields per the
+// fieldValidation directive, canonical quantities), then validation with the real field paths and
+// phrasing, so a bad write fails the way it would on a cluster.
+import { type Cause, ApiError, badRequest, failure, invalid } from './status.ts';
+import { canonicalQuantity, parseQuantity } from './quantity.ts';
+import { dropUnknownFields } from './schema.ts';
 import type { K8sObject } from './store.ts';
 
 const quantityRegex = "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
-function checkQuantities(kind: string, containers: K8sObject[]): void {
-  for (const c of containers ?? []) for (const section of ['requests', 'limits']) {
-    for (const [name, value] of Object.entries(c.resources?.[section] ?? {})) {
-      if (parseQuantity(value) === undefined) {
-        throw new ApiError(failure(400, 'BadRequest', `${kind} in version "v1" cannot be handled as a ${kind}: quantities must match the regular expression ${quantityRegex}`));
-      }
-      void name;
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Every quantity a pod spec holds, as [map, key]: container and pod-level resources, overhead, emptyDir sizes. */
+function quantitySlots(spec: K8sObject | undefined): [K8sObject, string][] {
+  const maps: unknown[] = [spec?.overhead, spec?.resources?.limits, spec?.resources?.requests];
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    for (const c of spec?.[list] ?? []) maps.push(c?.resources?.limits, c?.resources?.requests);
+  }
+  const slots: [K8sObject, string][] = [];
+  for (const m of maps) if (m && typeof m === 'object') for (const key of Object.keys(m)) slots.push([m as K8sObject, key]);
+  for (const v of spec?.volumes ?? []) if (v?.emptyDir?.sizeLimit !== undefined) slots.push([v.emptyDir, 'sizeLimit']);
+  return slots;
+}
+
+/**
+ * The typed decoding a body or a patched object goes through: a bad quantity fails it; unknown fields
+ * are dropped, and under `Strict` fail it (400; a body's message names the kind, a patch's does not),
+ * under `Warn` each becomes a warning (returned), under `Ignore` nothing; quantities are rewritten in
+ * their canonical form ("2048Mi" -> "2Gi"), as the server stores and returns them.
+ */
+export function decode(kind: string, obj: K8sObject, directive: FieldValidation, from: 'body' | 'patch'): string[] {
+  const podSpec = () => (kind === 'Pod' ? obj.spec : kind === 'Deployment' || kind === 'ReplicaSet' ? obj.spec?.template?.spec : undefined);
+  for (const [map, key] of quantitySlots(podSpec())) {
+    if (canonicalQuantity(map[key]) === undefined) {
+      throw new ApiError(failure(400, 'BadRequest', `${kind} in version "v1" cannot be handled as a ${kind}: quantities must match the regular expression ${quantityRegex}`));
     }
   }
+  const unknown = dropUnknownFields(kind, obj).map((path) => `unknown field "${path}"`);
+  if (unknown.length && directive === 'Strict') {
+    const message = `strict decoding error: ${unknown.join(', ')}`;
+    throw badRequest(from === 'body' ? `${kind} in version "v1" cannot be handled as a ${kind}: ${message}` : message);
+  }
+  canonicalQuantities(podSpec());
+  return directive === 'Warn' ? unknown : [];
+}
+
+function canonicalQuantities(spec: K8sObject | undefined): void {
+  for (const [map, key] of quantitySlots(spec)) map[key] = canonicalQuantity(map[key]) ?? map[key];
 }
 
 function podSpecCauses(spec: K8sObject | undefined, path: string): Cause[] {
@@ -36,18 +68,70 @@ function podSpecCauses(spec: K8sObject | undefined, path: string): Cause[] {
   return causes;
 }
 
+/** Sorted keys, no nulls, no empty maps or lists: the same value for Go's semantic equality, whoever wrote it. */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalized);
+  if (value === null || typeof value !== 'object') return value;
+  const out: K8sObject = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = normalized((value as K8sObject)[key]);
+    if (v === null || v === undefined || (typeof v === 'object' && Object.keys(v).length === 0)) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** `- path: old` / `+ path: new` lines for what differs (the real message carries Go's cmp.Diff here). */
+function differences(a: any, b: any, path: string, out: string[]): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return out;
+  const bothObjects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
+  if (bothObjects && (!Array.isArray(a) || a.length === b.length)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) differences(a[key], b[key], Array.isArray(a) ? `${path}[${key}]` : `${path}.${key}`, out);
+  } else out.push(`- ${path}: ${JSON.stringify(a) ?? '(unset)'}`, `+ ${path}: ${JSON.stringify(b) ?? '(unset)'}`);
+  return out;
+}
+
+const updatablePodSpecFields = [
+  '`spec.containers[*].image`',
+  '`spec.initContainers[*].image`',
+  '`spec.activeDeadlineSeconds`',
+  '`spec.tolerations` (only additions to existing tolerations)',
+  '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+];
+
+/**
+ * ValidatePodUpdate: a pod's spec is fixed once created except for its containers' images (the
+ * emulator allows only those; the real server also allows the other fields its message names).
+ */
+function podUpdateCauses(next: K8sObject, old: K8sObject): Cause[] {
+  for (const list of ['containers', 'initContainers']) {
+    if ((next[list]?.length ?? 0) !== (old[list]?.length ?? 0)) {
+      return [{ reason: 'FieldValueForbidden', message: 'Forbidden: pod updates may not add or remove containers', field: `spec.${list}` }];
+    }
+  }
+  const munged = structuredClone(next);
+  for (const list of ['containers', 'initContainers']) munged[list]?.forEach((c: K8sObject, i: number) => { c.image = old[list][i].image; });
+  // Objects seeded from the config never went through decode: compare quantities by value.
+  const current = structuredClone(old);
+  canonicalQuantities(current);
+  const before = normalized(current);
+  const after = normalized(munged);
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const diff = differences(before, after, 'spec', []).join('\n');
+  return [{ reason: 'FieldValueForbidden', message: `Forbidden: pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n${diff}`, field: 'spec' }];
+}
+
 export function validate(resource: string, obj: K8sObject, old?: K8sObject): void {
   const kind = obj.kind ?? resource;
   const name = obj.metadata?.name ?? '';
   const group = resource === 'deployments' || resource === 'replicasets' ? 'apps' : '';
   if (resource === 'pods') {
-    checkQuantities('Pod', obj.spec?.containers);
     const causes = podSpecCauses(obj.spec, 'spec');
+    if (old) causes.push(...podUpdateCauses(obj.spec ?? {}, old.spec ?? {}));
     if (causes.length) throw invalid('Pod', '', name, causes);
     return;
   }
   if (resource !== 'deployments' && resource !== 'replicasets') return;
-  checkQuantities(kind, obj.spec?.template?.spec?.containers);
   const causes: Cause[] = [];
   const replicas = obj.spec?.replicas;
   if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
