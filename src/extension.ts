@@ -24,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
     access: (ctxName) => kubeAccess(pods, ctxName),
     thresholds: () => pods.thresholds,
     selections: pods.view.onDidChangeSelection,
+    listedPods: () => pods.snapshot?.pods ?? [],
     log,
   });
 

@@ -12,7 +12,7 @@ import { summarizeTrend } from '../triage/trendVerdict.ts';
 import type { FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
 import { parseSavedTrend } from './trendRestore.ts';
-import { targetForItem } from './trendTargets.ts';
+import { currentPods, targetForItem } from './trendTargets.ts';
 
 /** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
 export interface TrendTarget {
@@ -31,6 +31,8 @@ export interface TrendPanelDeps {
   readonly log: Logger;
   /** The tree's selection (pod, container or workload items): an open panel follows it. */
   readonly selections?: vscode.Event<{ readonly selection: readonly unknown[] }>;
+  /** The pods the tree lists now: fresher facts (limit, OOM kills) than those the panel opened with. */
+  readonly listedPods?: () => readonly PodMemory[];
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
@@ -127,7 +129,10 @@ export class TrendPanel extends Disposable {
       const scope = Object.keys(labels).length > 0 ? { ...target.scope, labels } : target.scope;
       const raw = await fetchMemoryTrend(client, { scope, ...window, metrics: this.deps.connections.metrics(), compare: this.deps.connections.compare(), signal: controller.signal });
       if (controller.signal.aborted) return;
-      const trend = withPodFacts(raw, target.pods);
+      const pods = currentPods(target, this.deps.listedPods?.() ?? []);
+      // kept, so the facts survive the tree hiding or moving to another namespace
+      if (this.target === target) this.target = { ...target, pods };
+      const trend = withPodFacts(raw, pods);
       const t = this.deps.thresholds();
       const rows = summarizeTrend(trend, { warningPercent: t.warning, criticalPercent: t.critical });
       this.deps.log.info(`Trend ${target.title} (${this.range}): ${trend.workingSet.length} series from ${client.where}`);

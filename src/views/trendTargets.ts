@@ -34,3 +34,20 @@ export function targetForItem(item: unknown, context: string): TrendTarget | und
   if (candidate.ref) return targetForPod(item as PodMemory);
   return undefined;
 }
+
+/**
+ * The target's pods with the facts the tree lists now (limits, the last termination), matched by
+ * context, namespace and name or owning workload. A pod the tree no longer lists keeps the facts
+ * it had: its samples are still in the window.
+ */
+export function currentPods(target: TrendTarget, listed: readonly PodMemory[]): readonly PodMemory[] {
+  const { scope } = target;
+  const inScope = (p: PodMemory) =>
+    p.ref.context === target.context &&
+    p.ref.namespace === scope.namespace &&
+    (scope.kind === 'pods' ? scope.names.includes(p.ref.name) : p.workload.kind === scope.workload && p.workload.name === scope.name);
+  const fresh = listed.filter(inScope);
+  if (fresh.length === 0) return target.pods;
+  const names = new Set(fresh.map((p) => p.ref.name));
+  return [...fresh, ...target.pods.filter((p) => !names.has(p.ref.name))];
+}
