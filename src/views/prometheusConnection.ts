@@ -21,6 +21,14 @@ export interface KubeAccess {
 const rememberedKey = (context: string) => `memoryTriage.prometheus.service:${context}`;
 const secretKey = (url: string) => `memoryTriage.prometheus.auth:${url}`;
 
+/** The user closed the pick among several services: asking again on its own would nag. */
+export class PrometheusNotChosenError extends PrometheusError {
+  override name = 'PrometheusNotChosenError';
+  constructor() {
+    super('No Prometheus service was chosen.', 'Run "Memory Triage: Select Prometheus" to choose one.');
+  }
+}
+
 /**
  * Where Prometheus is, in this order: the URL setting (with credentials from SecretStorage,
  * keyed by that URL so a changed URL never receives another server's token); the service setting;
@@ -30,6 +38,8 @@ export class PrometheusConnections extends Disposable {
   private readonly extension: vscode.ExtensionContext;
   private readonly log: Logger;
   private cached: { key: string; owner: object | undefined; client: PrometheusClient } | undefined;
+  /** Contexts whose pick was dismissed: not asked again until "Select Prometheus" or a Refresh. */
+  private readonly dismissed = new Set<string>();
 
   constructor(extension: vscode.ExtensionContext, log: Logger) {
     super();
@@ -65,13 +75,13 @@ export class PrometheusConnections extends Disposable {
     return labels;
   }
 
-  /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */
   /** Measures to draw beside the working set (setting memoryTriage.prometheus.compare). */
   compare(): CompareWith[] {
     const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(Keys.prometheusCompare, []);
     return Array.isArray(value) ? value.filter((v): v is CompareWith => v === 'rss' || v === 'usage') : [];
   }
 
+  /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */
   async clientFor(accessFor: () => KubeAccess | undefined): Promise<PrometheusClient> {
     const config = vscode.workspace.getConfiguration(SECTION);
     const timeoutMs = Math.max(1, config.get<number>(Keys.prometheusTimeout, 30)) * 1000;
@@ -93,8 +103,14 @@ export class PrometheusConnections extends Disposable {
     return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }), access.kubeConfig);
   }
 
+  /** The user asked to try again: a dismissed pick may be offered again. */
+  askAgain(): void {
+    this.dismissed.clear();
+  }
+
   /** Discovers again and lets the user choose, even when one was remembered. */
   async chooseService(access: KubeAccess): Promise<ServiceRef | undefined> {
+    this.dismissed.delete(access.contextName);
     await this.extension.globalState.update(rememberedKey(access.contextName), undefined);
     this.drop();
     return this.serviceFor(access, '');
@@ -140,11 +156,15 @@ export class PrometheusConnections extends Disposable {
     }
     const remembered = parseServiceRef(this.extension.globalState.get<string>(rememberedKey(access.contextName)) ?? '');
     if (remembered) return remembered;
+    if (this.dismissed.has(access.contextName)) throw new PrometheusNotChosenError();
     const candidates = await discoverPrometheus(access.kubeConfig);
     this.log.info(`Prometheus discovery in ${access.contextName}: ${candidates.map((c) => formatServiceRef(c)).join(', ') || 'none'}`);
     if (candidates.length === 0) throw new PrometheusNotFoundError(access.contextName, describeSelectors());
     const chosen = candidates.length === 1 ? candidates[0]! : await this.pick(access.contextName, candidates);
-    if (!chosen) throw new PrometheusError('No Prometheus service was chosen.', 'Run "Memory Triage: Select Prometheus" to choose one.');
+    if (!chosen) {
+      this.dismissed.add(access.contextName);
+      throw new PrometheusNotChosenError();
+    }
     await this.extension.globalState.update(rememberedKey(access.contextName), formatServiceRef(chosen));
     return chosen;
   }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
+import { isTlsVerifyError, PrometheusTimeoutError, PrometheusUnreachableError } from '../prometheus/errors.ts';
 import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
 import { DEFAULT_RANGE, RANGES, rangeChoice, windowEndingAt, type RangeId } from '../prometheus/step.ts';
 import type { PodScope } from '../prometheus/promql.ts';
@@ -48,6 +49,8 @@ export class TrendPanel extends Disposable {
   private loading: AbortController | undefined;
   private lastLoadAt = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The last load failed in a way only the user can fix: no automatic load until they act. */
+  private waitingForUser = false;
   private readonly refreshSetting = this.register(new ConfigValue<number>(Keys.trendRefresh, 60));
   private readonly deps: TrendPanelDeps;
 
@@ -136,6 +139,7 @@ export class TrendPanel extends Disposable {
       const t = this.deps.thresholds();
       const rows = summarizeTrend(trend, { warningPercent: t.warning, criticalPercent: t.critical });
       this.deps.log.info(`Trend ${target.title} (${this.range}): ${trend.workingSet.length} series from ${client.where}`);
+      this.waitingForUser = false;
       this.setStatus({ kind: 'ready', trend, rows, loadedAt: Date.now() });
     } catch (err) {
       if (controller.signal.aborted) return; // replaced by a newer load
@@ -143,7 +147,9 @@ export class TrendPanel extends Disposable {
       this.deps.log.warn(`Trend ${target.title} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
       // PrometheusError and the cluster layer's ClusterError both carry a hint
       const hint = (err as { hint?: unknown } | undefined)?.hint;
-      this.setStatus({ kind: 'error', message, hint: typeof hint === 'string' ? hint : undefined });
+      this.waitingForUser = !passesOnItsOwn(err);
+      const hints = [typeof hint === 'string' ? hint : '', this.waitingForUser ? 'Refresh to try again.' : ''].filter(Boolean);
+      this.setStatus({ kind: 'error', message, hint: hints.length > 0 ? hints.join(' ') : undefined });
     } finally {
       if (this.loading === controller) {
         this.loading = undefined;
@@ -154,12 +160,14 @@ export class TrendPanel extends Disposable {
   }
 
   // One timer, armed after each load ends and only while the panel is on screen: a hidden tab
-  // costs no queries, and one shown again after its interval has passed loads at once.
+  // costs no queries, and one shown again after its interval has passed loads at once. After a
+  // failure the user must fix (nothing found, no pick, 403, a bad setting) it stays off: asking
+  // again every minute would only run discovery, or reopen the pick, for nothing.
   private schedule(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     const seconds = this.refreshSeconds;
-    if (!this.panel?.visible || !this.target || seconds === 0 || this.loading) return;
+    if (!this.panel?.visible || !this.target || seconds === 0 || this.loading || this.waitingForUser) return;
     const due = Math.max(0, this.lastLoadAt + seconds * 1000 - Date.now());
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
@@ -213,6 +221,7 @@ export class TrendPanel extends Disposable {
         void this.load();
         return;
       case 'refresh':
+        this.deps.connections.askAgain(); // a dismissed pick of a Prometheus service is offered again
         void this.load();
         return;
       case 'showLog':
@@ -252,6 +261,12 @@ export class TrendPanel extends Disposable {
       subscriptions,
     );
   }
+}
+
+/** Prometheus out of reach or slow: that can pass by itself, so the timer keeps trying. */
+function passesOnItsOwn(err: unknown): boolean {
+  // a certificate refused is a setting to change (caFile), not a network that comes back
+  return err instanceof PrometheusTimeoutError || (err instanceof PrometheusUnreachableError && !isTlsVerifyError(err));
 }
 
 /** The page: only our bundle (by nonce) and our stylesheets; nothing inline, nothing remote. */

@@ -1,7 +1,7 @@
 // Two Prometheus-like services in the cluster (the Helm chart's server and a Thanos querier):
-// the first trend asks which one, the answer is remembered for the context, and
-// "Select Prometheus" asks again. Both services proxy to one real Prometheus; the trend's source
-// line says which service was used.
+// the first trend asks which one (Escape leaves it unasked until Refresh), the answer is remembered
+// for the context, and "Select Prometheus" asks again. Both services
+// proxy to one real Prometheus; the trend's source line says which service was used.
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/index.ts';
@@ -48,6 +48,15 @@ test('several services: the user picks one, and it is remembered for the context
   await row.waitFor({ timeout: 30_000 });
   await row.click();
   await wb.runCommand('Memory Triage: Show Memory Trend (Step 2)', true);
+
+  // Escape: the panel says so and waits for the user; Refresh asks again
+  await quickPick().waitFor({ timeout: 15_000 });
+  await wb.page.keyboard.press('Escape');
+  const status = webview().locator('#status', { hasText: 'No Prometheus service was chosen.' });
+  await status.waitFor({ timeout: 15_000 });
+  assert.match(await status.innerText(), /Select Prometheus.*Refresh to try again\.$/);
+  assert.equal(await quickPick().count(), 0);
+  await webview().locator('#refresh').click();
 
   await quickPick().waitFor({ timeout: 15_000 });
   // each row: the service, then (as the detail) the label selector that found it
