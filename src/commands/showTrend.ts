@@ -28,6 +28,18 @@ export async function showTrend(ctx: CommandContext, trend: TrendPanel, item?: u
 
 /** Discover Prometheus again in the current context and choose among the services found. */
 export async function selectPrometheus(ctx: CommandContext, connections: PrometheusConnections, trend: TrendPanel): Promise<void> {
+  // A pick would be stored and then never used: say which setting decides instead of asking.
+  const setting = connections.overridingSetting();
+  if (setting) {
+    const open = 'Open Setting';
+    // not awaited: the command ends now, the button works as long as the notification is there
+    void vscode.window
+      .showInformationMessage(`Memory Triage: "${setting}" is set, so the trend uses it and no service is picked. Clear it to choose a Prometheus service in the cluster.`, open)
+      .then(async (choice) => {
+        if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+      });
+    return;
+  }
   const session = ctx.pods.session;
   if (!session) {
     void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');

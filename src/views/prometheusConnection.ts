@@ -103,6 +103,16 @@ export class PrometheusConnections extends Disposable {
     return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }), access.kubeConfig);
   }
 
+  /**
+   * The setting that decides where Prometheus is, when one does (`prometheus.url`, else
+   * `prometheus.service`): a service picked for the context is then never used.
+   */
+  overridingSetting(): string | undefined {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const key = [Keys.prometheusUrl, Keys.prometheusService].find((k) => config.get<string>(k, '').trim() !== '');
+    return key && `${SECTION}.${key}`;
+  }
+
   /** The user asked to try again: a dismissed pick may be offered again. */
   askAgain(): void {
     this.dismissed.clear();

@@ -1,8 +1,10 @@
 // Two Prometheus-like services in the cluster (the Helm chart's server and a Thanos querier):
 // the first trend asks which one (Escape leaves it unasked until Refresh), the answer is remembered
-// for the context, and "Select Prometheus" asks again. Both services
+// for the context, and "Select Prometheus" asks again, unless a setting decides. Both services
 // proxy to one real Prometheus; the trend's source line says which service was used.
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import { startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
@@ -94,4 +96,26 @@ test('after a window reload the panel comes back: same pod, same range, same ser
   assert.match(await sourceLine('prometheus-server'), /service monitoring\/prometheus-server:9090/);
   assert.equal(await webview().locator('.uplot').count(), 1, 'the chart is drawn again');
   await wb.screenshot('trend-restored');
+});
+
+test('"Select Prometheus" with memoryTriage.prometheus.service set: says the setting wins and opens it', async () => {
+  // as if edited in settings.json: VS Code reads the file again when it changes
+  const files = ['User', 'Machine'].map((scope) => join(wb.server.userDataDir, scope, 'settings.json'));
+  for (const file of files) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'memoryTriage.prometheus.service': 'observability/thanos-query:10902' }, null, 2));
+  // the file watcher takes a moment: Refresh until the trend comes through the configured service
+  const configured = webview().locator('#source', { hasText: 'thanos-query' });
+  for (let tries = 0; !(await configured.isVisible()); tries++) {
+    assert.ok(tries < 15, 'the service setting never reached the trend');
+    await webview().locator('#refresh').click();
+    await configured.waitFor({ timeout: 2_000 }).catch(() => undefined);
+  }
+
+  await wb.runCommand('Memory Triage: Select Prometheus');
+  const message = await wb.waitForNotification('is set, so the trend uses it');
+  assert.match(message, /"memoryTriage\.prometheus\.service" is set, so the trend uses it and no service is picked/);
+  assert.equal(await quickPick().count(), 0, 'no pick offered');
+  await wb.page.locator('.notifications-toasts .monaco-button', { hasText: 'Open Setting' }).first().click();
+  const setting = wb.page.locator('.settings-editor .setting-item-contents', { hasText: 'Prometheus: Service' });
+  await setting.waitFor({ timeout: 15_000 });
+  assert.equal(await wb.page.locator('.settings-editor .setting-item-contents').count(), 1, 'the settings editor shows that one setting');
 });
