@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** The page: only our bundle (by nonce) and our stylesheets; nothing inline, nothing remote. */
+export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'trendMain.css')}">
+<link rel="stylesheet" href="${asset('media', 'trend.css')}">
+<title>Memory Trend</title>
+</head>
+<body>
+<header>
+<h1 id="title">Memory trend</h1>
+<div id="ranges" role="group" aria-label="Time range"></div>
+<button id="refresh" title="Query Prometheus again">Refresh</button>
+<button id="log" title="Show the Memory Triage log">Log</button>
+</header>
+<p id="status" role="status">Loading…</p>
+<div id="chart"></div>
+<div id="table"></div>
+<p id="source"></p>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'trendMain.js')}"></script>
+</body>
+</html>`;
+}
