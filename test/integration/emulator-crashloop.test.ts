@@ -2,16 +2,12 @@
 // restartCount (the dead container's count while it waits, +1 when the next one is created),
 // its back-off (the first crash restarts at once, then base, 2×base, capped), its events (BackOff,
 // Pulled/Created/Started; no per-pod OOM event), lastState without `signal`, and logs.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
+import { eventually, Kubectl, noKubectl } from './kubectl.ts';
 
-const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const hasRuntime = existsSync(new URL('../cluster/runtime/index.ts', import.meta.url));
 
 const config: Partial<ClusterConfig> = {
@@ -28,43 +24,21 @@ const config: Partial<ClusterConfig> = {
 };
 
 let cluster: Cluster;
-let cacheDir: string;
-
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectlPath, ['--kubeconfig', cluster.kubeconfigPath, '--cache-dir', cacheDir, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await kubectl(...args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+let k: Kubectl;
+const kubectl = (...args: string[]) => k.run(...args);
+const ok = (...args: string[]) => k.ok(...args);
 
 const statusOf = async (pod: string) => JSON.parse(await ok('get', 'pod', pod, '-o', 'json')).status.containerStatuses[0];
 const waiting = (cs: any) => cs?.state?.waiting?.reason === 'CrashLoopBackOff';
 
-describe('emulator kubelet through a crash loop, with kubectl 1.33', { skip: !existsSync(kubectlPath) && 'kubectl 1.33 not installed' }, () => {
+describe('emulator kubelet through a crash loop, with kubectl 1.33', { skip: noKubectl }, () => {
   before(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'kmt-kubectl-cache-'));
     cluster = await startCluster({ config, prometheus: false });
+    k = await Kubectl.for(cluster.kubeconfigPath);
   });
   after(async () => {
     await cluster?.stop();
-    await rm(cacheDir, { recursive: true, force: true });
+    await k?.dispose();
   });
 
   it('restarts the first crash at once, then backs off base, 2×base, capped; restartCount counts created containers', async () => {

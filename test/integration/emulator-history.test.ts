@@ -1,16 +1,12 @@
 // One story from kubectl and Prometheus: the OOM kills in the backfilled history are the live
 // pod's restart count and lastState, and the restart counter joins history to live without a reset.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rawRequest } from '../cluster/client.ts';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
+import { Kubectl, noKubectl } from './kubectl.ts';
 
-const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const hasPrometheus = ['/usr/bin/prometheus', '/usr/bin/promtool'].every((p) => existsSync(p));
 
 // api leaks 8 MiB/min from 60 into 256 MiB: a kill every 24.5 min + 1 min back-off, the last one a
@@ -28,8 +24,9 @@ const config: Partial<ClusterConfig> = {
 };
 
 let cluster: Cluster;
+let k: Kubectl;
+const kubectl = (...args: string[]) => k.ok(...args);
 let startedAt: number;
-let cacheDir: string;
 
 const podOf = (app: string) => cluster.store.list('pods', 'default').find((p) => p.metadata.labels?.app === app)!;
 
@@ -53,24 +50,15 @@ function children(): string[] {
   return out;
 }
 
-function kubectl(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(kubectlPath, ['--kubeconfig', cluster.kubeconfigPath, '--cache-dir', cacheDir, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
-
 describe('emulator restart counts from the backfilled history', { skip: !hasPrometheus && 'prometheus/promtool not installed' }, () => {
   before(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'kmt-kubectl-cache-'));
     startedAt = Date.now();
     cluster = await startCluster({ config });
+    k = await Kubectl.for(cluster.kubeconfigPath);
   });
   after(async () => {
     await cluster?.stop();
-    await rm(cacheDir, { recursive: true, force: true });
+    await k?.dispose();
   });
 
   it('serves the same restart count from the real Prometheus through the service proxy', async () => {
@@ -132,7 +120,7 @@ describe('emulator restart counts from the backfilled history', { skip: !hasProm
     assert.deepEqual(await byPod('kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}'), { api: 1 });
   });
 
-  it('kubectl shows the same restarts and the runbook query finds the OOM kill', { skip: !existsSync(kubectlPath) && 'kubectl 1.33 not installed' }, async () => {
+  it('kubectl shows the same restarts and the runbook query finds the OOM kill', { skip: noKubectl }, async () => {
     const pods = await kubectl('get', 'pods', '-l', 'app in (api,api-worker)');
     assert.match(pods, /^api-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+3 \((\d+s|\dm\d+s) ago\)\s+60m$/m);
     assert.match(pods, /^api-worker-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running\s+0\s+60m$/m);

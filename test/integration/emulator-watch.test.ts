@@ -2,16 +2,11 @@
 // server's watch cache (cacheWatcher.convertToWatchEvent), each change is judged by the object
 // before and after it, so leaving the selector is DELETED (with the previous object) and entering
 // it is ADDED, for events replayed from a resourceVersion as for live ones.
-import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
-
-const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
+import { Kubectl, KUBECTL, noKubectl } from './kubectl.ts';
 
 const config: Partial<ClusterConfig> = {
   readyDelayMs: 100,
@@ -22,17 +17,8 @@ const config: Partial<ClusterConfig> = {
 };
 
 let cluster: Cluster;
-let cacheDir: string;
-const base = () => ['--kubeconfig', cluster.kubeconfigPath, '--cache-dir', cacheDir];
-
-function kubectl(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(kubectlPath, [...base(), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
+let k: Kubectl;
+const kubectl = (...args: string[]) => k.ok(...args);
 
 interface WatchEvent { type: string; object: any }
 const watchFrom = async (path: string): Promise<WatchEvent[]> =>
@@ -49,7 +35,7 @@ async function label(pod: string, ...labels: string[]): Promise<string> {
 
 /** A running `kubectl get -w`: its output so far, and a way to wait for a line. */
 function watchWithKubectl(...args: string[]) {
-  const child = spawn(kubectlPath, [...base(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(KUBECTL, [...k.baseArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -66,14 +52,14 @@ function watchWithKubectl(...args: string[]) {
   };
 }
 
-describe('emulator watches across a selector boundary, with kubectl 1.33', { skip: !existsSync(kubectlPath) && 'kubectl 1.33 not installed' }, () => {
+describe('emulator watches across a selector boundary, with kubectl 1.33', { skip: noKubectl }, () => {
   before(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'kmt-kubectl-cache-'));
     cluster = await startCluster({ config, prometheus: false });
+    k = await Kubectl.for(cluster.kubeconfigPath);
   });
   after(async () => {
     await cluster?.stop();
-    await rm(cacheDir, { recursive: true, force: true });
+    await k?.dispose();
   });
 
   it('a watch resumed from a resourceVersion sends DELETED for a pod whose phase left the field selector', async () => {

@@ -2,8 +2,6 @@
 // does: DeleteOptions (dry run, grace period, propagation) from the body or the query, the
 // response of a delete, field validation (Strict/Warn/Ignore), the pod spec being fixed once
 // created, and quantities stored in their canonical form.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +10,7 @@ import assert from 'node:assert/strict';
 import { rawRequest } from '../cluster/client.ts';
 import { startCluster, type Cluster, type ClusterConfig, type K8sObject } from '../cluster/index.ts';
 import { dropUnknownFields } from '../cluster/schema.ts';
-
-const kubectlPath = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
+import { eventually, Kubectl, noKubectl } from './kubectl.ts';
 
 const container = (name: string) => ({ name, image: `registry.local/${name}:1`, memory: { startMiB: 20 }, limits: { memory: '256Mi' } });
 const deployment = (name: string, replicas = 2) => ({ name, replicas, labels: { app: name }, container: container(name) });
@@ -28,31 +25,14 @@ const config: Partial<ClusterConfig> = {
 };
 
 let cluster: Cluster;
-let dir: string;
-
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(kubectlPath, ['--kubeconfig', cluster.kubeconfigPath, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const r = await kubectl(...args);
+let k: Kubectl;
+const kubectl = (...args: string[]) => k.run(...args);
+const ok = async (...args: string[]) => {
+  const r = await k.run(...args);
   assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
   return r;
-}
-
-async function eventually<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+};
+let dir: string;
 
 /** Every stored version of one object while `fn` runs, as [event type, object]. */
 async function recording(resource: string, name: string, fn: () => Promise<unknown>): Promise<[string, K8sObject][]> {
@@ -74,15 +54,17 @@ const file = async (name: string, obj: unknown) => {
   return path;
 };
 
-describe('emulator writes with kubectl 1.33', { skip: !existsSync(kubectlPath) && 'kubectl 1.33 not installed' }, () => {
+describe('emulator writes with kubectl 1.33', { skip: noKubectl }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kmt-writes-'));
     cluster = await startCluster({ config, prometheus: false });
+    k = await Kubectl.for(cluster.kubeconfigPath);
     await eventually('deployments available', () => (cluster.store.list('deployments', 'default').every((d) => d.status?.availableReplicas === d.spec.replicas) ? true : undefined));
   });
   after(async () => {
     await cluster?.stop();
     await rm(dir, { recursive: true, force: true });
+    await k?.dispose();
   });
 
   describe('delete', () => {
