@@ -8,7 +8,7 @@ import type { PodMemory } from '../../src/triage/model.ts';
 import type { TrendPanel } from '../../src/views/trendPanel.ts';
 import { freePort, startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
 import { trendHistory } from '../integration/trendHistory.ts';
-import { activateExtension } from './helpers.ts';
+import { activateExtension, until } from './helpers.ts';
 
 const leaky: PodMemory = {
   ref: { context: '', namespace: 'default', name: 'api-leaky-0' },
@@ -18,16 +18,6 @@ const leaky: PodMemory = {
   labels: { app: 'api' },
   containers: [{ name: 'api', image: 'api:1', restartCount: 5, ready: true, state: { kind: 'running' }, limitBytes: 256 * 1024 * 1024 }],
 };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const trendTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('memoryTriage.trend'));
 

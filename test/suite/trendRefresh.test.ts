@@ -10,7 +10,7 @@ import type { PodItem, PodTreeNode } from '../../src/views/podTreeItems.ts';
 import type { TrendPanel } from '../../src/views/trendPanel.ts';
 import type { TrendStatus } from '../../src/webview/protocol.ts';
 import { freePort, startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
-import { activateExtension } from './helpers.ts';
+import { activateExtension, until } from './helpers.ts';
 import { startSuiteCluster, type SuiteCluster } from './podTreeCluster.ts';
 
 const MIB = 1024 * 1024;
@@ -24,16 +24,6 @@ function workingSetOnly(nowSeconds: number, pods: readonly string[]): string {
     for (const pod of pods) lines.push(`container_memory_working_set_bytes{namespace="default",pod="${pod}",container="api"} ${50 * MIB} ${t}`);
   }
   return [...lines, '# EOF', ''].join('\n');
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
