@@ -30,7 +30,7 @@ const keyOf = (o: K8sObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name
 
 export function matcher(info: RequestInfo, type: ResourceType): (o: K8sObject) => boolean {
   const labels = parseLabelSelector(info.query.get('labelSelector'));
-  const fields = parseFieldSelector(info.query.get('fieldSelector'), type.resource, type.kind);
+  const fields = parseFieldSelector(info.query.get('fieldSelector'), type.resource, type.group);
   return (o) => labels(o.metadata?.labels) && fields(o);
 }
 
