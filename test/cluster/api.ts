@@ -1,6 +1,7 @@
 // Request routing for the API paths: discovery, metrics.k8s.io, the service proxy, the
 // scale subresource, and get/list/watch/create/update/patch/delete for stored resources.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorizationGroup, handleAuthorization } from './authorization.ts';
 import type { ApiContext } from './context.ts';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.ts';
 import { sendJson } from './http.ts';
@@ -47,6 +48,10 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
   const info = parseRequest(req);
   if (!info.isResource) throw pathNotFound();
   if (info.group === metricsGroup && !ctx.faults.metricsAvailable) throw pathNotFound();
+  if (info.group === authorizationGroup) {
+    checkAccess(info, ctx);
+    return handleAuthorization(req, res, info, ctx);
+  }
   const type = findType(info.group, info.version, info.resource);
   if (!type) throw pathNotFound();
   if (type.namespaced !== (info.namespace !== undefined) && !(type.namespaced && !info.name && req.method === 'GET')) throw pathNotFound();

@@ -1,6 +1,11 @@
 // Legacy discovery documents (/api, /apis, group versions) and /version. kubectl 1.33
 // asks for aggregated discovery first and falls back to these when it gets plain JSON.
+import { authorizationGroup, reviewResources } from './authorization.ts';
 import { apiVersionOf, groupVersions, resourceTypes } from './registry.ts';
+
+/** The stored types' groups, and authorization.k8s.io (reviews, nothing stored) after apps as on a cluster. */
+const servedGroups = [...groupVersions];
+servedGroups.splice(servedGroups.findIndex((g) => g.group === 'apps') + 1, 0, { group: authorizationGroup, version: 'v1' });
 
 export function versionInfo(): Record<string, string> {
   return {
@@ -19,16 +24,17 @@ function group(name: string, version: string): Record<string, unknown> {
 }
 
 export function groupList(metricsAvailable: boolean): Record<string, unknown> {
-  const groups = groupVersions.filter((g) => metricsAvailable || g.group !== 'metrics.k8s.io').map((g) => group(g.group, g.version));
+  const groups = servedGroups.filter((g) => metricsAvailable || g.group !== 'metrics.k8s.io').map((g) => group(g.group, g.version));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
 export function apiGroup(name: string): Record<string, unknown> | undefined {
-  const g = groupVersions.find((x) => x.group === name);
+  const g = servedGroups.find((x) => x.group === name);
   return g ? { kind: 'APIGroup', apiVersion: 'v1', ...group(g.group, g.version) } : undefined;
 }
 
 export function resourceList(groupName: string, version: string): Record<string, unknown> | undefined {
+  if (groupName === authorizationGroup && version === 'v1') return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${authorizationGroup}/v1`, resources: reviewResources };
   const types = resourceTypes.filter((t) => t.group === groupName && t.version === version);
   if (types.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
