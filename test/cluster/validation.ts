@@ -2,6 +2,8 @@
 // namespaces, scales) before storing it: decoding (bad quantities, unknown fields per the
 // fieldValidation directive, canonical quantities), then validation with the real field paths and
 // phrasing, so a bad write fails the way it would on a cluster.
+import { dns1035LabelErrors, dnsLabelErrors, dnsSubdomainErrors, labelValueErrors, qualifiedNameErrors } from './nameSyntax.ts';
+import type { ResourceType } from './registry.ts';
 import { type Cause, ApiError, badRequest, failure, invalid } from './status.ts';
 import { canonicalQuantity, parseQuantity } from './quantity.ts';
 import { dropUnknownFields } from './schema.ts';
@@ -121,17 +123,70 @@ function podUpdateCauses(next: K8sObject, old: K8sObject): Cause[] {
   return [{ reason: 'FieldValueForbidden', message: `Forbidden: pod updates may not change fields other than ${updatablePodSpecFields.join(',')}\n${diff}`, field: 'spec' }];
 }
 
+/** ValidateLabels / ValidateAnnotations: one cause per broken rule, keys then values, as the real lists are built. */
+function labelCauses(labels: unknown, annotations: unknown, path: string): Cause[] {
+  const causes: Cause[] = [];
+  const bad = (field: string, value: string, detail: string) => causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${detail}`, field });
+  for (const [k, v] of Object.entries(labels && typeof labels === 'object' ? labels : {})) {
+    for (const m of qualifiedNameErrors(k)) bad(`${path}.labels`, k, m);
+    for (const m of labelValueErrors(String(v))) bad(`${path}.labels`, String(v), m);
+  }
+  const notes = Object.entries(annotations && typeof annotations === 'object' ? annotations : {});
+  // Annotation keys are qualified names whatever their case.
+  for (const [k] of notes) for (const m of qualifiedNameErrors(k.toLowerCase())) bad(`${path}.annotations`, k, m);
+  if (notes.reduce((n, [k, v]) => n + k.length + String(v).length, 0) > 256 * 1024) {
+    causes.push({ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 262144 bytes', field: `${path}.annotations` });
+  }
+  return causes;
+}
+
+/** The name rule each kind's strategy applies (pods and workloads: DNS subdomain; services: DNS-1035; namespaces: DNS label). */
+const nameRules: Record<string, (name: string) => string[]> = {
+  pods: dnsSubdomainErrors, deployments: dnsSubdomainErrors, replicasets: dnsSubdomainErrors, services: dns1035LabelErrors, namespaces: dnsLabelErrors,
+};
+
+/** ValidateObjectMeta on create, ValidateObjectMetaUpdate on update (a uid may not change: a patch meets this, 422). */
+function metadataCauses(resource: string, meta: K8sObject, old: K8sObject | undefined): Cause[] {
+  const causes: Cause[] = [];
+  const rule = old ? undefined : nameRules[resource];
+  // A generateName is checked as a prefix: a trailing '-' (with the character before it) stands in for "a".
+  if (rule && meta.generateName) for (const m of rule(meta.generateName.length > 1 && meta.generateName.endsWith('-') ? `${meta.generateName.slice(0, -2)}a` : meta.generateName)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(meta.generateName)}: ${m}`, field: 'metadata.generateName' });
+  if (rule && meta.name) for (const m of rule(meta.name)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(meta.name)}: ${m}`, field: 'metadata.name' });
+  causes.push(...labelCauses(meta.labels, meta.annotations, 'metadata'));
+  if (old && meta.uid && meta.uid !== old.metadata?.uid) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(meta.uid)}: field is immutable`, field: 'metadata.uid' });
+  return causes;
+}
+
+/**
+ * A PUT whose body carries a uid makes it a storage precondition, checked before anything else: another
+ * uid is 409 with etcd's StorageError text. (A patch has no precondition; its uid change is a 422 above.)
+ */
+export function checkUidPrecondition(type: ResourceType, body: K8sObject, stored: K8sObject): void {
+  const uid = body.metadata?.uid;
+  if (!uid || uid === stored.metadata.uid) return;
+  const { namespace, name } = stored.metadata;
+  const dir = type.resource === 'services' ? 'services/specs' : type.resource === 'nodes' ? 'minions' : type.resource;
+  const key = `/registry/${dir}/${namespace ? `${namespace}/` : ''}${name}`;
+  const qualified = type.group ? `${type.resource}.${type.group}` : type.resource;
+  const message = `Operation cannot be fulfilled on ${qualified} "${name}": StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${uid}, UID in object meta: ${stored.metadata.uid}`;
+  throw new ApiError(failure(409, 'Conflict', message, { name, ...(type.group ? { group: type.group } : {}), kind: type.resource }));
+}
+
 export function validate(resource: string, obj: K8sObject, old?: K8sObject): void {
   const kind = obj.kind ?? resource;
   const name = obj.metadata?.name ?? '';
   const group = resource === 'deployments' || resource === 'replicasets' ? 'apps' : '';
+  const causes = metadataCauses(resource, obj.metadata ?? {}, old);
   if (resource === 'pods') {
-    const causes = podSpecCauses(obj.spec, 'spec');
+    causes.push(...podSpecCauses(obj.spec, 'spec'));
     if (old) causes.push(...podUpdateCauses(obj.spec ?? {}, old.spec ?? {}));
-    if (causes.length) throw invalid('Pod', '', name, causes);
-    return;
-  }
-  if (resource !== 'deployments' && resource !== 'replicasets') return;
+  } else if (resource === 'deployments' || resource === 'replicasets') causes.push(...workloadCauses(obj, old));
+  // The real list holds each metadata error twice (common and per-kind checks); its message shows it once.
+  const unique = causes.filter((c, i) => causes.findIndex((d) => d.field === c.field && d.message === c.message) === i);
+  if (unique.length) throw invalid(kind, group, name, unique);
+}
+
+function workloadCauses(obj: K8sObject, old: K8sObject | undefined): Cause[] {
   const causes: Cause[] = [];
   const replicas = obj.spec?.replicas;
   if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
@@ -146,8 +201,10 @@ export function validate(resource: string, obj: K8sObject, old?: K8sObject): voi
   if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(obj.spec?.selector)) {
     causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(obj.spec?.selector)}: field is immutable`, field: 'spec.selector' });
   }
+  // ValidatePodTemplateSpec names these spec.template.labels / .annotations (no "metadata").
+  causes.push(...labelCauses(obj.spec?.template?.metadata?.labels, obj.spec?.template?.metadata?.annotations, 'spec.template'));
   causes.push(...podSpecCauses(obj.spec?.template?.spec, 'spec.template.spec'));
-  if (causes.length) throw invalid(kind, group, name, causes);
+  return causes;
 }
 
 /** What the real server defaults on a created Deployment, so later reads look normal. */

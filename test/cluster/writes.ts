@@ -11,7 +11,7 @@ import { apiVersionOf, type ResourceType } from './registry.ts';
 import type { RequestInfo } from './request.ts';
 import { ApiError, badRequest, conflict, failure, notFound } from './status.ts';
 import type { K8sObject } from './store.ts';
-import { decode, defaultDeployment, validate } from './validation.ts';
+import { checkUidPrecondition, decode, defaultDeployment, validate } from './validation.ts';
 
 function checkNamespace(ctx: ApiContext, info: RequestInfo, type: ResourceType): void {
   if (type.namespaced && info.namespace && !ctx.store.get('namespaces', undefined, info.namespace)) throw notFound('namespaces', '', info.namespace);
@@ -50,6 +50,7 @@ export async function update(req: IncomingMessage, res: ServerResponse, info: Re
   if (!obj || typeof obj !== 'object') throw badRequest('the server rejected our request due to an error in our request: empty body');
   const warnings = decode(type.kind, obj, fieldValidation, 'body');
   if (obj.metadata?.name !== info.name) throw badRequest('the name of the object does not match the name on the URL');
+  checkUidPrecondition(type, obj, old);
   obj.metadata.namespace = ns;
   save(res, info, type, ctx, obj, old, dryRun, warnings);
 }
