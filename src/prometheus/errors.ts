@@ -113,6 +113,11 @@ export function isTlsVerifyError(err: unknown): err is PrometheusUnreachableErro
   return err instanceof PrometheusUnreachableError && err.code !== undefined && TLS_CODES.has(err.code);
 }
 
+/** The service is there but nothing behind it answers yet (HTTP 503 from the service proxy). */
+export class PrometheusNotReadyError extends PrometheusError {
+  override name = 'PrometheusNotReadyError';
+}
+
 export class PrometheusTooLargeError extends PrometheusError {
   override name = 'PrometheusTooLargeError';
   constructor(what: string, limit: string) {

@@ -2,7 +2,7 @@ import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-
 import { Agent } from 'undici';
 import { authenticate } from '../cluster/apiRequest.ts';
 import { ClusterError } from '../cluster/clusterError.ts';
-import { clip, PrometheusError, ServiceProxyForbiddenError } from './errors.ts';
+import { clip, PrometheusError, PrometheusNotReadyError, ServiceProxyForbiddenError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, getText, type HttpAnswer } from './http.ts';
 import { DEFAULT_TIMEOUT_MS, joinPath, type PrometheusTransport } from './transport.ts';
 
@@ -106,7 +106,7 @@ export class ServiceProxyTransport implements PrometheusTransport {
       );
     }
     if (answer.status === 503 && status) {
-      return new PrometheusError(
+      return new PrometheusNotReadyError(
         `The API server cannot reach ${formatServiceRef(this.service)}: ${clip(status.message)}`,
         'Is the Prometheus pod running and ready?',
       );

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
-import { isTlsVerifyError, PrometheusTimeoutError, PrometheusUnreachableError } from '../prometheus/errors.ts';
+import { isTlsVerifyError, PrometheusNotReadyError, PrometheusTimeoutError, PrometheusUnreachableError } from '../prometheus/errors.ts';
 import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
 import { DEFAULT_RANGE, RANGES, rangeChoice, windowEndingAt, type RangeId } from '../prometheus/step.ts';
 import type { PodScope } from '../prometheus/promql.ts';
@@ -266,5 +266,6 @@ export class TrendPanel extends Disposable {
 /** Prometheus out of reach or slow: that can pass by itself, so the timer keeps trying. */
 function passesOnItsOwn(err: unknown): boolean {
   // a certificate refused is a setting to change (caFile), not a network that comes back
-  return err instanceof PrometheusTimeoutError || (err instanceof PrometheusUnreachableError && !isTlsVerifyError(err));
+  // a Prometheus pod restarting behind the service proxy (503) comes back too
+  return err instanceof PrometheusTimeoutError || err instanceof PrometheusNotReadyError || (err instanceof PrometheusUnreachableError && !isTlsVerifyError(err));
 }

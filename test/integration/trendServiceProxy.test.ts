@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import { PrometheusClient } from '../../src/prometheus/client.ts';
 import { discoverPrometheus } from '../../src/prometheus/discovery.ts';
-import { PrometheusError, ServiceProxyForbiddenError } from '../../src/prometheus/errors.ts';
+import { PrometheusError, PrometheusNotReadyError, ServiceProxyForbiddenError } from '../../src/prometheus/errors.ts';
 import { fetchMemoryTrend } from '../../src/prometheus/memoryTrend.ts';
 import { rangeChoice, windowEndingAt } from '../../src/prometheus/step.ts';
 import { ServiceProxyTransport } from '../../src/prometheus/serviceProxyTransport.ts';
@@ -92,6 +92,20 @@ test('403 on services/proxy names the RBAC rule that is missing', async () => {
   }
   assert.ok((await client.query('vector(1)')).length === 1);
   await client.transport.close();
+});
+
+test('a service with nothing ready behind it (503) is said as not ready (an error the trend panel retries)', async () => {
+  const client = new PrometheusClient(new ServiceProxyTransport(kc, { namespace: 'observability', name: 'thanos-query', port: '10902', scheme: 'http' }));
+  try {
+    await assert.rejects(client.query('up'), (err: unknown) => {
+      assert.ok(err instanceof PrometheusNotReadyError, String(err));
+      assert.match(err.message, /The API server cannot reach observability\/thanos-query:10902/);
+      assert.match(err.hint ?? '', /running and ready/);
+      return true;
+    });
+  } finally {
+    await client.transport.close();
+  }
 });
 
 test('a service that does not exist, and an expired token, are said as such', async () => {
