@@ -4,6 +4,7 @@ import type { PodMemory } from '../triage/model.ts';
 import { OomHistory } from '../triage/oomHistory.ts';
 import { buildPodMemory } from '../triage/podMemory.ts';
 import { ClusterError, classify } from './clusterError.ts';
+import { InFlight } from './inFlight.ts';
 import { listPodMetrics, namespaceExists } from './podList.ts';
 import { PodWatcher } from './podWatcher.ts';
 import type { ClusterSession } from './session.ts';
@@ -55,7 +56,7 @@ export class PodMonitor {
   private emitTimer: NodeJS.Timeout | undefined;
   private metricsInFlight: Promise<void> | undefined;
   private metricsAbort: AbortController | undefined;
-  private refreshing: Promise<PodSnapshot> | undefined;
+  private readonly refreshing = new InFlight<PodSnapshot>();
   /** Counts stop() calls, so a refresh can tell it was cut short. */
   private stops = 0;
   private last: PodSnapshot;
@@ -114,7 +115,7 @@ export class PodMonitor {
     this.pollTimer = this.emitTimer = undefined;
     this.metricsAbort?.abort();
     this.metricsInFlight = this.metricsAbort = undefined;
-    this.refreshing = undefined;
+    this.refreshing.forget();
     this.stops++;
     for (const release of [...this.waiters]) release();
   }
@@ -125,13 +126,7 @@ export class PodMonitor {
    * cuts it short, the snapshot is not answered() (see there).
    */
   refresh(): Promise<PodSnapshot> {
-    if (this.refreshing) return this.refreshing;
-    const refreshing = (this.refreshing = this.relist());
-    const done = () => {
-      if (this.refreshing === refreshing) this.refreshing = undefined;
-    };
-    refreshing.then(done, done);
-    return refreshing;
+    return this.refreshing.run(() => this.relist());
   }
 
   private async relist(): Promise<PodSnapshot> {

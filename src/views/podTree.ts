@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ClusterError } from '../cluster/clusterError.ts';
+import { InFlight } from '../cluster/inFlight.ts';
 import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
 import { openSession, type ClusterSession } from '../cluster/session.ts';
 import { ConfigValue, Keys } from '../config.ts';
@@ -39,7 +40,7 @@ export class PodTree extends Disposable {
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
   private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
   private monitor: PodMonitor | undefined;
-  private refreshing: Promise<PodSnapshot | undefined> | undefined;
+  private readonly refreshing = new InFlight<PodSnapshot | undefined>();
   private readonly history = new OomHistory();
   private unsubscribe: (() => void) | undefined;
   private currentSession: ClusterSession | undefined;
@@ -52,7 +53,7 @@ export class PodTree extends Disposable {
     this.log = log;
     this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     // Hidden during a refresh: the refresh stops the monitor once it has its answer.
-    this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.refreshing || this.monitor?.stop())));
+    this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.refreshing.active || this.monitor?.stop())));
     this.register(this.view.onDidChangeSelection((e) => {
       const item = e.selection[0];
       if (item instanceof PodItem || item instanceof ContainerItem) this.selectEmitter.fire(item.pod);
@@ -95,13 +96,7 @@ export class PodTree extends Disposable {
    * if the scope kept changing under it.
    */
   refresh(): Promise<PodSnapshot | undefined> {
-    if (this.refreshing) return this.refreshing;
-    const refreshing = (this.refreshing = this.refreshNow());
-    const done = () => {
-      if (this.refreshing === refreshing) this.refreshing = undefined;
-    };
-    refreshing.then(done, done);
-    return refreshing;
+    return this.refreshing.run(() => this.refreshNow());
   }
 
   private async refreshNow(): Promise<PodSnapshot | undefined> {
