@@ -90,23 +90,70 @@ export interface MemoryTrend {
   readonly source: string;
 }
 
-/** Step 3: top allocation sites of a live process, from any runtime's capture. */
+/** One frame of a call stack, as the process saw it (container path), innermost first in a traceback. */
+export interface StackFrame {
+  readonly file: string;
+  /** 1-based, whatever the runtime's own convention (V8's 0-based lines are converted by the reader). */
+  readonly line: number;
+  readonly column?: number;
+  readonly functionName?: string;
+}
+
+/**
+ * Step 3: one allocation site of a capture. `bytes`/`count` are what is alive at the end of the
+ * window (or in the file); `growthBytes`/`growthCount` what was added over the window when the
+ * capture compares two moments (undefined when it cannot tell growth from size).
+ */
 export interface AllocationSite {
   readonly file: string; // as the process saw it (container path)
   readonly line: number;
+  readonly column?: number;
   readonly functionName?: string;
   readonly bytes: number;
   readonly count: number;
   readonly growthBytes?: number;
+  readonly growthCount?: number;
+  /** The call stack that allocated here, innermost frame first (the site itself is frames[0]). */
+  readonly traceback?: readonly StackFrame[];
+}
+
+/** A heap file summarised by what the objects are (V8 constructors, Go types): not lines of code. */
+export interface AllocationGroup {
+  readonly name: string;
+  readonly count: number;
+  readonly selfBytes: number;
+  readonly retainedBytes?: number;
+  readonly growthBytes?: number;
+  readonly growthCount?: number;
+}
+
+/** What a capture measured, so the view and the report can say it plainly. */
+export interface CaptureMethod {
+  /** e.g. 'tracemalloc via gdb in an ephemeral debug container', 'V8 sampling heap profile'. */
+  readonly description: string;
+  /** 'growth': sites are what grew over the window; 'size': what is alive (a single snapshot or file). */
+  readonly measure: 'growth' | 'size';
+  readonly windowSeconds?: number;
+  /** Free-form notes shown with the report (tracing already on, frames, sampling interval...). */
+  readonly notes?: readonly string[];
 }
 
 export interface AllocationReport {
-  readonly pod: PodRef;
-  readonly container: string;
+  /** The pod the capture came from; undefined for a report read from a file. */
+  readonly pod?: PodRef;
+  readonly container?: string;
+  /** The process inside the container, as its PID there. */
+  readonly pid?: number;
+  /** The file a report was read from (heap snapshot, profile, saved report). */
+  readonly sourceFile?: string;
   readonly runtime: 'python' | 'node' | 'go';
   readonly takenAt: Date;
+  /** Bytes alive in the traced heap at the end (tracemalloc's traced memory, V8's heap, Go's inuse). */
   readonly totalBytes: number;
+  readonly totalCount?: number;
+  /** Growth of the whole traced heap over the window, when measured. */
+  readonly growthBytes?: number;
   readonly sites: readonly AllocationSite[];
-  /** How it was measured, in words shown to the user. */
-  readonly method: string;
+  readonly groups?: readonly AllocationGroup[];
+  readonly method: CaptureMethod;
 }
