@@ -5,6 +5,7 @@ import { authorizationGroup, handleAuthorization } from './authorization.ts';
 import type { ApiContext } from './context.ts';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.ts';
 import { sendJson } from './http.ts';
+import { handleEphemeralContainers } from './ephemeral.ts';
 import { handleLogs } from './logs.ts';
 import { handleMetrics } from './metricsApi.ts';
 import { getOne, list, watch } from './reads.ts';
@@ -63,6 +64,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: 
     if (sub === 'proxy') return proxyService(req, res, info, ctx);
     if (sub === 'scale') return handleScale(req, res, info, type, ctx);
     if (sub === 'log') return handleLogs(req, res, info, ctx);
+    if (sub === 'ephemeralcontainers') return handleEphemeralContainers(req, res, info, ctx);
     if (sub === 'exec' || sub === 'portforward') throw badRequest('Upgrade request required');
   }
   switch (info.verb) {

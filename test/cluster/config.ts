@@ -1,6 +1,7 @@
 // The cluster config file: what namespaces, deployments, pods and synthetic pods exist at
 // start, plus the timing knobs tests turn down (back-off, readiness) to stay fast.
 import { readFile } from 'node:fs/promises';
+import type { ImageSpec } from './runtime/images.ts';
 
 export interface ContainerConfig {
   name: string;
@@ -11,6 +12,12 @@ export interface ContainerConfig {
   requests?: { memory?: string; cpu?: string };
   limits?: { memory?: string; cpu?: string };
   ports?: number[];
+  /** The pod spec's command and args (default: the image's ENTRYPOINT/CMD, or the sample workload's command). */
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  securityContext?: Record<string, unknown>;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   /** Scripted memory for containers without a process. */
   memory?: MemoryCurve;
   /** How fast the backfilled Prometheus history shows this container leaking before the cluster started. */
@@ -29,9 +36,16 @@ export interface DeploymentConfig {
   containers?: ContainerConfig[];
   container?: ContainerConfig;
   restartPolicy?: string;
+  /** The pod's securityContext (runAsUser, fsGroup, ...). */
+  securityContext?: Record<string, unknown>;
+  /** Pod volumes; only emptyDir is backed by storage here. */
+  volumes?: { name: string; emptyDir?: Record<string, unknown> }[];
+  /** StatefulSets only: the governing (headless) Service. */
+  serviceName?: string;
 }
 
 export type PodConfig = DeploymentConfig;
+export type StatefulSetConfig = DeploymentConfig;
 
 export interface SyntheticConfig {
   namePrefix: string;
@@ -48,6 +62,8 @@ export interface ServiceConfig {
   labels?: Record<string, string>;
   selector?: Record<string, string>;
   ports: { name?: string; port: number; targetPort?: number }[];
+  /** A headless Service (clusterIP: None), as a StatefulSet's governing Service is. */
+  headless?: boolean;
   /** A local URL the service proxy forwards to (e.g. a real Prometheus). */
   proxyTarget?: string;
 }
@@ -56,7 +72,10 @@ export interface ClusterConfig {
   user: string;
   namespaces: string[];
   deployments: DeploymentConfig[];
+  statefulSets: StatefulSetConfig[];
   pods: PodConfig[];
+  /** Images beyond the built-in catalogue (runtime/images.ts): name (or `prefix*`) -> what it ships. */
+  images: Record<string, ImageSpec>;
   synthetic: SyntheticConfig[];
   services: ServiceConfig[];
   backoff: { baseMs: number; maxMs: number };
@@ -73,7 +92,9 @@ export const defaults: ClusterConfig = {
   user: 'oncall@example.com',
   namespaces: ['default'],
   deployments: [],
+  statefulSets: [],
   pods: [],
+  images: {},
   synthetic: [],
   services: [],
   backoff: { baseMs: 10_000, maxMs: 300_000 },

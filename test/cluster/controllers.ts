@@ -3,22 +3,25 @@
 import { GarbageCollector } from './garbageCollector.ts';
 import type { DeploymentController } from './rollout.ts';
 import type { ReplicaSetController } from './replicasets.ts';
+import type { StatefulSetController } from './statefulsets.ts';
 import type { Store } from './store.ts';
 
-const watched = new Set(['pods', 'replicasets', 'deployments']);
+const watched = new Set(['pods', 'replicasets', 'deployments', 'statefulsets']);
 
 export class ControllerLoop {
   private readonly rs: ReplicaSetController;
   private readonly deployments: DeploymentController;
+  private readonly statefulSets: StatefulSetController;
   private readonly gc: GarbageCollector;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private unsubscribe = () => {};
   private readonly resync: NodeJS.Timeout;
 
-  constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController) {
+  constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController, statefulSets: StatefulSetController) {
     this.rs = rs;
     this.deployments = deployments;
+    this.statefulSets = statefulSets;
     this.gc = new GarbageCollector(store, (pod) => rs.deletePod(pod));
     this.unsubscribe = store.subscribe((e) => { if (watched.has(e.resource)) this.schedule(); });
     // A periodic resync, as informers do, in case a change slipped between passes.
@@ -39,7 +42,8 @@ export class ControllerLoop {
         const a = this.rs.reconcile();
         const b = this.deployments.reconcile();
         const c = this.gc.collect();
-        if (!a && !b && !c) break;
+        const d = this.statefulSets.reconcile();
+        if (!a && !b && !c && !d) break;
       }
     } catch (err) {
       console.error('controller pass failed:', err);

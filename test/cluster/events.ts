@@ -57,12 +57,26 @@ export class EventRecorder {
   }
 
   /** What the kubelet records for each container it creates and starts (kuberuntime's messages). */
-  containerStarted(pod: K8sObject, container: string, past?: PastOccurrences): void {
-    const fieldPath = `spec.containers{${container}}`;
-    const image = pod.spec.containers.find((c: K8sObject) => c.name === container)?.image;
+  containerStarted(pod: K8sObject, container: string, past?: PastOccurrences, ephemeral = false): void {
+    const fieldPath = `spec.${ephemeral ? 'ephemeralContainers' : 'containers'}{${container}}`;
+    const image = (ephemeral ? pod.spec.ephemeralContainers ?? [] : pod.spec.containers).find((c: K8sObject) => c.name === container)?.image;
     this.record({ object: pod, reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath, past });
     this.record({ object: pod, reason: 'Created', message: `Created container: ${container}`, fieldPath, past });
     this.record({ object: pod, reason: 'Started', message: `Started container ${container}`, fieldPath, past });
+  }
+
+  /** What the kubelet records when an image cannot be pulled (kuberuntime's image puller). */
+  pullFailed(pod: K8sObject, container: string, image: string, message: string, ephemeral = false): void {
+    const fieldPath = `spec.${ephemeral ? 'ephemeralContainers' : 'containers'}{${container}}`;
+    this.record({ object: pod, reason: 'Pulling', message: `Pulling image "${image}"`, fieldPath });
+    this.record({ object: pod, reason: 'Failed', type: 'Warning', message: `Failed to pull image "${image}": ${message}`, fieldPath });
+    this.record({ object: pod, reason: 'Failed', type: 'Warning', message: 'Error: ErrImagePull', fieldPath });
+  }
+
+  pullBackOff(pod: K8sObject, container: string, image: string, ephemeral = false): void {
+    const fieldPath = `spec.${ephemeral ? 'ephemeralContainers' : 'containers'}{${container}}`;
+    this.record({ object: pod, reason: 'BackOff', message: `Back-off pulling image "${image}"`, fieldPath });
+    this.record({ object: pod, reason: 'Failed', type: 'Warning', message: 'Error: ImagePullBackOff', fieldPath });
   }
 
   /** The kubelet's event while a crashed container waits out its back-off (doBackOff). */

@@ -6,7 +6,6 @@ import type { WebSocket } from 'ws';
 import { channelWriter, sendChannel } from './channels.ts';
 import type { ApiContext } from './context.ts';
 import type { RequestInfo } from './request.ts';
-import { workloadAnnotation } from './objects.ts';
 import type { K8sObject } from './store.ts';
 
 function statusMessage(body: Record<string, unknown>): string {
@@ -47,7 +46,7 @@ export function runExec(ws: WebSocket, protocol: string, info: RequestInfo, pod:
     });
   };
   const runtime = ctx.runtime;
-  const hasProcess = !!pod.metadata.annotations?.[workloadAnnotation(container)];
+  const hasProcess = !ctx.kubelet.isSynthetic(pod.metadata.namespace, pod.metadata.name, container);
   if (!runtime || !hasProcess) {
     return finish(internalError(`error executing command in container: container "${container}" of pod "${pod.metadata.name}" has no process (synthetic container)`));
   }

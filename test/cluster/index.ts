@@ -20,6 +20,7 @@ import { ReplicaSetController } from './replicasets.ts';
 import { Reaper } from './runtime/reaper.ts';
 import { DeploymentController } from './rollout.ts';
 import { seed } from './seed.ts';
+import { StatefulSetController } from './statefulsets.ts';
 import { ApiServer } from './server.ts';
 import { targetKey } from './serviceProxy.ts';
 import { Store } from './store.ts';
@@ -87,8 +88,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const token = randomBytes(24).toString('hex');
     const store = new Store(config.watchHistory);
     const events = new EventRecorder(store);
-    const runtime = await loadRuntime(config.runtimePollMs);
-    if (!runtime) log('process runtime not found (test/cluster/runtime): only synthetic pods can run');
+    const runtime = await loadRuntime({ pollMs: config.runtimePollMs, images: config.images, log });
     const kubelet = new Kubelet(store, events, runtime, config);
     cleanups.push(() => kubelet.stop());
     const replicaSets = new ReplicaSetController(store, kubelet, events);
@@ -97,7 +97,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const ctx: ApiContext = { store, kubelet, replicaSets, runtime, faults, config, serviceTargets };
     seed(store, config);
     kubelet.start();
-    const loop = new ControllerLoop(store, replicaSets, new DeploymentController(store, events));
+    const loop = new ControllerLoop(store, replicaSets, new DeploymentController(store, events), new StatefulSetController(store, events, replicaSets));
     cleanups.push(() => loop.stop());
 
     const api = new ApiServer(ctx, tls, token);

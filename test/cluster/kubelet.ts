@@ -1,20 +1,25 @@
-// Runs every pod the store holds on the one emulated node: starts each container through
-// the process runtime (or the synthetic driver), records exits exactly like the kubelet
-// (OOMKilled / Error / Completed in lastState.terminated; restartCount counts the containers
-// created before the current one), and restarts with the kubelet's CrashLoopBackOff: the first
-// crash at once, then base, 2×base, 4×base ... up to the cap.
+// Runs every pod the store holds on the one emulated node: a sandbox per pod (its network
+// namespace and IP), each container through the runtime (or the synthetic driver), ephemeral
+// containers as they are added; records exits exactly like the kubelet (OOMKilled / Error /
+// Completed in lastState.terminated; restartCount counts the containers created before the
+// current one), and restarts with the kubelet's CrashLoopBackOff: the first crash at once, then
+// base, 2×base, 4×base ... up to the cap. Image pull failures wait in ImagePullBackOff.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ClusterConfig, MemoryCurve } from './config.ts';
-import type { ContainerLaunch, ProcessExit, ProcessUsage, Runtime } from './driver.ts';
+import type { ClusterConfig } from './config.ts';
+import type { ProcessExit, ProcessUsage, Runtime } from './driver.ts';
 import type { EventRecorder } from './events.ts';
-import { memoryAnnotation, nodeName, workloadAnnotation } from './objects.ts';
+import { hostsFor } from './hosts.ts';
+import { planLaunch } from './kubeletLaunch.ts';
+import { nodeName } from './objects.ts';
 import { type ContainerState, goDuration, iso, renderStatus } from './podStatus.ts';
-import { parseQuantity } from './quantity.ts';
 import type { K8sObject, Store, StoreEvent } from './store.ts';
 import { SyntheticDriver } from './synthetic.ts';
 
-interface PodState { key: string; namespace: string; name: string; uid: string; podIP: string; containers: ContainerState[]; timers: Set<NodeJS.Timeout>; stopping: boolean; restartPolicy: string }
+interface PodState {
+  key: string; namespace: string; name: string; uid: string; podIP?: string; containers: ContainerState[]; ephemeral: ContainerState[];
+  timers: Set<NodeJS.Timeout>; stopping: boolean; restartPolicy: string; sandboxed: boolean;
+}
 
 /** The last 256 KiB of a log file, read before the runtime recreates the container's directory. */
 function readTail(file: string | undefined): Buffer | undefined {
@@ -27,10 +32,12 @@ function readTail(file: string | undefined): Buffer | undefined {
   }
 }
 
+// Pods without a process (synthetic) get addresses from the upper half of the pod range; the
+// container runtime gives real pods theirs from its bridge's 10.244.<k>.0/24.
 let ipCounter = 0;
-function nextPodIP(): string {
+function syntheticPodIP(): string {
   ipCounter++;
-  return `10.244.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 2}`;
+  return `10.244.${128 + (Math.floor(ipCounter / 250) % 120)}.${(ipCounter % 250) + 2}`;
 }
 
 export class Kubelet {
@@ -41,6 +48,7 @@ export class Kubelet {
   private readonly runtime: Runtime | undefined;
   private readonly config: ClusterConfig;
   private unsubscribe = () => {};
+  private hostsTimer: NodeJS.Timeout | undefined;
 
   constructor(store: Store, events: EventRecorder, runtime: Runtime | undefined, config: ClusterConfig) {
     this.store = store;
@@ -55,9 +63,11 @@ export class Kubelet {
   }
 
   private onStoreEvent(e: StoreEvent): void {
+    if (e.resource === 'services' || e.resource === 'pods') this.scheduleHosts();
     if (e.resource !== 'pods') return;
     const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
     if (e.type === 'ADDED') queueMicrotask(() => this.admit(e.object));
+    if (e.type === 'MODIFIED' && this.pods.has(key)) this.startNewEphemeral(this.pods.get(key)!, e.object);
     if (e.type === 'DELETED' && this.pods.has(key)) void this.kill(this.pods.get(key)!);
   }
 
@@ -67,92 +77,133 @@ export class Kubelet {
 
   usage(namespace: string, name: string, container: string): ProcessUsage | undefined {
     const ps = this.podState(namespace, name);
-    const cs = ps?.containers.find((c) => c.name === container);
+    const cs = ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container);
     if (!ps || cs?.phase !== 'running') return undefined;
     return this.runtime?.usage(ps.key, container) ?? this.synthetic.usage(ps.key, container);
+  }
+
+  /** Whether a container of the pod is scripted (no process to exec into, no port to forward to). */
+  isSynthetic(namespace: string, name: string, container: string): boolean {
+    const ps = this.podState(namespace, name);
+    const cs = ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container);
+    return cs?.synthetic ?? true;
   }
 
   private admit(pod: K8sObject): void {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     if (this.pods.has(key) || pod.metadata.deletionTimestamp) return;
+    const state = (c: K8sObject, ephemeral = false): ContainerState => ({ name: c.name, image: c.image, restartCount: 0, crashes: 0, containerID: '', phase: 'creating', ready: false, ephemeral });
     const ps: PodState = {
-      key, namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, podIP: nextPodIP(), timers: new Set(), stopping: false,
-      restartPolicy: pod.spec?.restartPolicy ?? 'Always',
-      containers: (pod.spec?.containers ?? []).map((c: K8sObject) => ({ name: c.name, image: c.image, restartCount: 0, crashes: 0, containerID: '', phase: 'creating', ready: false })),
+      key, namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, timers: new Set(), stopping: false,
+      restartPolicy: pod.spec?.restartPolicy ?? 'Always', sandboxed: false,
+      containers: (pod.spec?.containers ?? []).map((c: K8sObject) => state(c)),
+      ephemeral: (pod.spec?.ephemeralContainers ?? []).map((c: K8sObject) => state(c, true)),
     };
     this.pods.set(key, ps);
     if (!pod.spec.nodeName) this.store.mutate('pods', ps.namespace, ps.name, (p) => { p.spec.nodeName = nodeName; });
     this.events.record({ object: pod, reason: 'Scheduled', message: `Successfully assigned ${key} to ${nodeName}`, component: 'default-scheduler' });
+    const real = ps.containers.some((c) => !planLaunch(pod, c.name, undefined, this.config.images)?.synthetic);
+    if (!real || !this.runtime) {
+      ps.podIP = syntheticPodIP();
+      this.sync(ps);
+      for (const cs of ps.containers) void this.startContainer(ps, cs);
+      return;
+    }
     this.sync(ps);
-    for (const cs of ps.containers) this.startContainer(ps, cs);
+    void this.createSandbox(ps, pod);
   }
 
-  private launchFor(ps: PodState, cs: ContainerState): { launch: ContainerLaunch; curve?: MemoryCurve; pod: K8sObject } | undefined {
-    const pod = this.store.get('pods', ps.namespace, ps.name);
-    if (!pod) return undefined;
-    const spec = pod.spec.containers.find((c: K8sObject) => c.name === cs.name);
-    const env: Record<string, string> = { HOSTNAME: ps.name, POD_NAME: ps.name, POD_NAMESPACE: ps.namespace, POD_IP: ps.podIP, NODE_NAME: nodeName };
-    for (const e of spec.env ?? []) if (e.value !== undefined) env[e.name] = String(e.value);
-    const annotations = pod.metadata.annotations ?? {};
-    const curveText = annotations[memoryAnnotation(cs.name)];
-    const launch: ContainerLaunch = {
-      podKey: ps.key, container: cs.name, workload: annotations[workloadAnnotation(cs.name)] ?? '', env,
-      memoryLimitBytes: parseQuantity(spec.resources?.limits?.memory),
-      ports: (spec.ports ?? []).map((p: K8sObject) => p.containerPort),
-    };
-    return { launch, curve: curveText ? JSON.parse(curveText) : undefined, pod };
+  /** The pod's sandbox first (its IP is in the status from then on), then its containers. */
+  private async createSandbox(ps: PodState, pod: K8sObject): Promise<void> {
+    try {
+      const { ip } = await this.runtime!.sandbox(ps.key, ps.name);
+      if (ps.stopping) return void this.runtime!.stop(ps.key).catch(() => {});
+      ps.podIP = ip ?? syntheticPodIP();
+      ps.sandboxed = true;
+    } catch (err) {
+      this.events.record({ object: pod, reason: 'FailedCreatePodSandBox', type: 'Warning', message: `Failed to create pod sandbox: ${(err as Error).message}` });
+      this.later(ps, 2000, () => void this.createSandbox(ps, pod));
+      return;
+    }
+    this.sync(ps);
+    this.scheduleHosts();
+    for (const cs of [...ps.containers, ...ps.ephemeral]) void this.startContainer(ps, cs);
   }
 
-  private startContainer(ps: PodState, cs: ContainerState): void {
+  private startNewEphemeral(ps: PodState, pod: K8sObject): void {
+    const added = (pod.spec?.ephemeralContainers ?? []).filter((c: K8sObject) => !ps.ephemeral.some((e) => e.name === c.name));
+    if (added.length === 0) return;
+    for (const c of added) {
+      const cs: ContainerState = { name: c.name, image: c.image, restartCount: 0, crashes: 0, containerID: '', phase: 'creating', ready: false, ephemeral: true };
+      ps.ephemeral.push(cs);
+      if (ps.sandboxed || !this.runtime) void this.startContainer(ps, cs);
+    }
+    this.sync(ps);
+  }
+
+  private async startContainer(ps: PodState, cs: ContainerState): Promise<void> {
     if (ps.stopping) return;
-    const found = this.launchFor(ps, cs);
-    if (!found) return;
-    const { launch, pod } = found;
+    const pod = this.store.get('pods', ps.namespace, ps.name);
+    const plan = pod && planLaunch(pod, cs.name, ps.podIP, this.config.images, cs.ephemeral);
+    if (!pod || !plan) return;
     const id = `containerd://${randomBytes(32).toString('hex')}`;
-    const fieldPath = `spec.containers{${cs.name}}`;
+    const fieldPath = `spec.${cs.ephemeral ? 'ephemeralContainers' : 'containers'}{${cs.name}}`;
     const onExit = (exit: ProcessExit) => this.onExit(ps, cs, id, exit);
+    cs.synthetic = plan.synthetic;
     try {
       let startedAt: Date;
-      if (launch.workload) {
+      if (!plan.synthetic) {
         if (!this.runtime) throw new Error('the process runtime (test/cluster/runtime) is not available');
-        const started: { startedAt: Date; logFile?: string } = this.runtime.start(launch, onExit);
+        const started = await this.runtime.start(plan.launch, onExit);
+        if (ps.stopping) return void this.runtime.stop(ps.key).catch(() => {});
         startedAt = started.startedAt;
         cs.logFile = started.logFile;
       } else {
-        startedAt = this.synthetic.start(launch, found.curve ?? { startMiB: 16 }, onExit).startedAt;
+        startedAt = this.synthetic.start(plan.launch, plan.curve ?? { startMiB: 16 }, onExit).startedAt;
         cs.logFile = undefined;
       }
       this.created(cs, id);
-      Object.assign(cs, { phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined });
+      Object.assign(cs, { phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined, waitingReason: undefined, waitingMessage: undefined });
     } catch (err) {
+      if (ps.stopping) return;
+      if ((err as Error).constructor?.name === 'ImagePullError') return this.pullFailed(ps, cs, pod, (err as Error).message);
       const now = iso();
       this.created(cs, id);
       this.events.record({ object: pod, reason: 'Failed', message: `Error: failed to start container "${cs.name}": ${(err as Error).message}`, type: 'Warning', fieldPath });
       this.onExit(ps, cs, id, { exitCode: 128, oomKilled: false, startedAt: new Date(now), finishedAt: new Date(now) }, (err as Error).message);
       return;
     }
-    this.events.containerStarted(pod, cs.name);
+    this.events.containerStarted(pod, cs.name, undefined, cs.ephemeral);
     this.sync(ps);
-    const port = launch.workload ? launch.ports?.[0] : undefined;
+    if (cs.ephemeral) return;
+    const port = plan.synthetic ? undefined : plan.launch.ports?.[0];
     const probe = () => {
       if (cs.containerID !== id || cs.phase !== 'running') return;
       if (port === undefined || !this.runtime) return this.markReady(ps, cs);
-      // Like a tcpSocket readiness probe: Ready once the process accepts connections on its first
-      // port; a full accept queue drops the SYN, so give up after a second (timeoutSeconds).
-      const socket = this.runtime.connect(ps.key, cs.name, port);
-      let settled = false;
-      const settle = (ok: boolean) => {
-        if (settled) return;
-        settled = true;
-        socket.destroy();
-        if (!ok) this.later(ps, 200, probe);
-        else if (cs.containerID === id && cs.phase === 'running') this.markReady(ps, cs);
-      };
-      socket.once('connect', () => settle(true));
-      socket.once('error', () => settle(false));
-      socket.setTimeout(1000, () => settle(false));
+      // Like a tcpSocket readiness probe (periodSeconds shortened): Ready once the port accepts connections.
+      void this.runtime.probe(ps.key, port).then((ok) => {
+        if (cs.containerID !== id || cs.phase !== 'running') return;
+        if (ok) this.markReady(ps, cs);
+        else this.later(ps, 200, probe);
+      });
     };
     this.later(ps, this.config.readyDelayMs, probe);
+  }
+
+  /** ErrImagePull now, then ImagePullBackOff with the back-off doubling, and another pull after it. */
+  private pullFailed(ps: PodState, cs: ContainerState, pod: K8sObject, message: string): void {
+    cs.crashes++;
+    Object.assign(cs, { phase: 'pulling', waitingReason: 'ErrImagePull', waitingMessage: message, ready: false });
+    this.events.pullFailed(pod, cs.name, cs.image, message, cs.ephemeral);
+    this.sync(ps);
+    const delay = Math.min(this.config.backoff.baseMs * 2 ** (cs.crashes - 1), this.config.backoff.maxMs);
+    this.later(ps, Math.min(1000, delay), () => {
+      if (cs.phase !== 'pulling') return;
+      Object.assign(cs, { waitingReason: 'ImagePullBackOff', waitingMessage: `Back-off pulling image "${cs.image}": ErrImagePull: ${message}` });
+      this.events.pullBackOff(pod, cs.name, cs.image, cs.ephemeral);
+      this.sync(ps);
+    });
+    this.later(ps, delay, () => void this.startContainer(ps, cs));
   }
 
   /**
@@ -179,7 +230,8 @@ export class Kubelet {
     };
     const pod = this.store.get('pods', ps.namespace, ps.name);
     if (!pod) return;
-    const restart = ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0);
+    // Ephemeral containers are never restarted, whatever the pod's restart policy.
+    const restart = !cs.ephemeral && (ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0));
     const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();
     // The kubelet forgets the back-off once a container has run well past the longest back-off
     // (flowcontrol.Backoff hasExpired).
@@ -196,7 +248,7 @@ export class Kubelet {
     // doBackOff: without a back-off entry (the first crash) the container restarts at once and the
     // entry starts at base; each later crash waits the entry, which then doubles up to the cap.
     if (cs.crashes === 1) {
-      this.later(ps, 0, () => this.startContainer(ps, cs));
+      this.later(ps, 0, () => void this.startContainer(ps, cs));
       return;
     }
     const delay = Math.min(this.config.backoff.baseMs * 2 ** (cs.crashes - 2), this.config.backoff.maxMs);
@@ -204,7 +256,7 @@ export class Kubelet {
     cs.backoffMessage = `back-off ${goDuration(delay)} restarting failed container=${cs.name} pod=${ps.name}_${ps.namespace}(${ps.uid})`;
     this.events.backOff(pod, cs.name);
     this.sync(ps);
-    this.later(ps, delay, () => this.startContainer(ps, cs));
+    this.later(ps, delay, () => void this.startContainer(ps, cs));
   }
 
   /**
@@ -238,7 +290,20 @@ export class Kubelet {
 
   private sync(ps: PodState): void {
     if (!this.pods.has(ps.key)) return;
-    this.store.mutate('pods', ps.namespace, ps.name, (p) => { p.status = renderStatus(p, ps.containers, ps.podIP, ps.restartPolicy); });
+    this.store.mutate('pods', ps.namespace, ps.name, (p) => { p.status = renderStatus(p, ps.containers, ps.podIP, ps.restartPolicy, ps.ephemeral); });
+  }
+
+  /** Services and endpoints change: every sandboxed pod's /etc/hosts follows, shortly after. */
+  private scheduleHosts(): void {
+    if (this.hostsTimer || !this.runtime) return;
+    this.hostsTimer = setTimeout(() => {
+      this.hostsTimer = undefined;
+      for (const ps of this.pods.values()) {
+        const pod = this.store.get('pods', ps.namespace, ps.name);
+        if (ps.sandboxed && ps.podIP && pod) this.runtime!.setHosts(ps.key, hostsFor(this.store, pod, ps.podIP));
+      }
+    }, 50);
+    this.hostsTimer.unref();
   }
 
   /** Graceful deletion: mark the pod Terminating, stop its processes, then remove it. */
@@ -263,7 +328,8 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     this.unsubscribe();
-    for (const ps of [...this.pods.values()]) await this.kill(ps);
+    clearTimeout(this.hostsTimer);
+    await Promise.all([...this.pods.values()].map((ps) => this.kill(ps)));
     this.synthetic.stopAll();
     await this.runtime?.stopAll();
   }

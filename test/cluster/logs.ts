@@ -36,10 +36,12 @@ function tail(buf: Buffer, lines: number | undefined): Buffer {
 export function handleLogs(req: IncomingMessage, res: ServerResponse, info: RequestInfo, ctx: ApiContext): void {
   const pod = ctx.store.mustGet('pods', '', info.namespace, info.name!);
   const names: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
+  const ephemeral: string[] = (pod.spec?.ephemeralContainers ?? []).map((c: { name: string }) => c.name);
   const container = info.query.get('container') || (names.length === 1 ? names[0] : '');
   if (!container) throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${names.join(' ')}]`);
-  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${info.name}`);
-  const state = ctx.kubelet.podState(info.namespace!, info.name!)?.containers.find((c) => c.name === container);
+  if (!names.includes(container) && !ephemeral.includes(container)) throw badRequest(`container ${container} is not valid for pod ${info.name}`);
+  const ps = ctx.kubelet.podState(info.namespace!, info.name!);
+  const state = ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container);
   const tailLines = info.query.has('tailLines') ? Number(info.query.get('tailLines')) : undefined;
   const limitBytes = info.query.has('limitBytes') ? Number(info.query.get('limitBytes')) : undefined;
   const previous = info.query.get('previous') === 'true';

@@ -2,6 +2,7 @@
 // fills in, so what clients read looks like what a cluster returns.
 import type { ContainerConfig, DeploymentConfig, MemoryCurve, ServiceConfig } from './config.ts';
 import { containersOf } from './config.ts';
+import { defaultCommand } from './runtime/workloads.ts';
 import type { K8sObject } from './store.ts';
 
 export const nodeName = 'emulator-node';
@@ -17,6 +18,12 @@ export function containerSpec(c: ContainerConfig): K8sObject {
   const spec: K8sObject = { name: c.name, image: c.image, resources, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' };
   if (c.env && Object.keys(c.env).length) spec.env = Object.entries(c.env).map(([name, value]) => ({ name, value: String(value) }));
   if (c.ports?.length) spec.ports = c.ports.map((p) => ({ containerPort: p, protocol: 'TCP' }));
+  const command = c.command ?? (c.workload ? defaultCommand(c.workload) : undefined);
+  if (command?.length) spec.command = [...command];
+  if (c.args?.length) spec.args = [...c.args];
+  if (c.workingDir) spec.workingDir = c.workingDir;
+  if (c.securityContext) spec.securityContext = structuredClone(c.securityContext);
+  if (c.volumeMounts?.length) spec.volumeMounts = c.volumeMounts.map((m) => ({ ...m }));
   return spec;
 }
 
@@ -30,17 +37,19 @@ export function runtimeAnnotations(containers: ContainerConfig[], curve?: Memory
   return a;
 }
 
-export function podSpec(containers: ContainerConfig[], restartPolicy = 'Always'): K8sObject {
-  return {
+export function podSpec(containers: ContainerConfig[], restartPolicy = 'Always', owner?: Pick<DeploymentConfig, 'securityContext' | 'volumes'>): K8sObject {
+  const spec: K8sObject = {
     containers: containers.map(containerSpec),
     restartPolicy,
     terminationGracePeriodSeconds: 30,
     dnsPolicy: 'ClusterFirst',
     serviceAccountName: 'default',
     serviceAccount: 'default',
-    securityContext: {},
+    securityContext: structuredClone(owner?.securityContext ?? {}),
     schedulerName: 'default-scheduler',
   };
+  if (owner?.volumes?.length) spec.volumes = structuredClone(owner.volumes);
+  return spec;
 }
 
 export function deploymentObject(d: DeploymentConfig): K8sObject {
@@ -55,11 +64,27 @@ export function deploymentObject(d: DeploymentConfig): K8sObject {
       selector: { matchLabels: { ...labels } },
       template: {
         metadata: { labels: { ...labels }, annotations: runtimeAnnotations(containers) },
-        spec: podSpec(containers, d.restartPolicy),
+        spec: podSpec(containers, d.restartPolicy, d),
       },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
+    },
+    status: {},
+  };
+}
+
+export function statefulSetObject(d: DeploymentConfig): K8sObject {
+  const containers = containersOf(d);
+  const labels = d.labels ?? { app: d.name };
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet',
+    metadata: { name: d.name, namespace: d.namespace ?? 'default', labels: { ...labels }, annotations: { ...d.annotations } },
+    spec: {
+      replicas: d.replicas ?? 1, serviceName: d.serviceName ?? d.name, selector: { matchLabels: { ...labels } },
+      template: { metadata: { labels: { ...labels }, annotations: runtimeAnnotations(containers) }, spec: podSpec(containers, d.restartPolicy, d) },
+      podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, revisionHistoryLimit: 10,
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
     },
     status: {},
   };
@@ -71,7 +96,7 @@ export function barePodObject(d: DeploymentConfig, curve?: MemoryCurve): K8sObje
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: d.name, namespace: d.namespace ?? 'default', labels: { ...d.labels }, annotations: { ...d.annotations, ...runtimeAnnotations(containers, curve) } },
-    spec: { ...podSpec(containers, d.restartPolicy), nodeName },
+    spec: { ...podSpec(containers, d.restartPolicy, d), nodeName },
     status: { phase: 'Pending', qosClass: qosClass(containers.map(containerSpec)) },
   };
 }
@@ -101,7 +126,7 @@ export function serviceObject(s: ServiceConfig): K8sObject {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: s.name, namespace: s.namespace ?? 'default', labels: { ...s.labels } },
     spec: {
-      type: 'ClusterIP', clusterIP: `10.96.0.${nextClusterIP++}`,
+      type: 'ClusterIP', clusterIP: s.headless ? 'None' : `10.96.0.${nextClusterIP++}`,
       selector: s.selector ? { ...s.selector } : undefined,
       ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: 'TCP' })),
     },

@@ -14,7 +14,14 @@ export interface ContainerState {
   /** Crashes since the back-off was last forgotten: the first restarts at once, the nth waits base × 2^(n−2). */
   crashes: number;
   containerID: string;
-  phase: 'creating' | 'running' | 'backoff' | 'terminated';
+  phase: 'creating' | 'running' | 'backoff' | 'pulling' | 'terminated';
+  /** ErrImagePull / ImagePullBackOff while phase is 'pulling'. */
+  waitingReason?: string;
+  waitingMessage?: string;
+  /** An ephemeral container (spec.ephemeralContainers): never restarted, no readiness. */
+  ephemeral?: boolean;
+  /** A container without a process (a scripted memory curve). */
+  synthetic?: boolean;
   startedAt?: string;
   ready: boolean;
   backoffMessage?: string;
@@ -48,13 +55,14 @@ function containerStatus(c: ContainerState): K8sObject {
   let state: K8sObject;
   if (c.phase === 'running') state = { running: { startedAt: c.startedAt } };
   else if (c.phase === 'backoff') state = { waiting: { reason: 'CrashLoopBackOff', message: c.backoffMessage } };
+  else if (c.phase === 'pulling') state = { waiting: { reason: c.waitingReason ?? 'ErrImagePull', message: c.waitingMessage } };
   else if (c.phase === 'terminated' && c.current) state = { terminated: { ...c.current } };
   else state = { waiting: { reason: 'ContainerCreating' } };
   const s: K8sObject = {
     name: c.name, state, lastState: c.last ? { terminated: { ...c.last } } : {},
-    ready: c.ready, restartCount: c.restartCount, image: c.image, imageID: imageID(c.image),
-    started: c.phase === 'running',
+    ready: c.ready, restartCount: c.restartCount, image: c.image, imageID: c.phase === 'pulling' ? '' : imageID(c.image),
   };
+  if (!c.ephemeral) s.started = c.phase === 'running';
   if (c.containerID) s.containerID = c.containerID;
   return s;
 }
@@ -66,7 +74,7 @@ function condition(type: string, ok: boolean, since: string, reason?: string, me
 }
 
 /** Merges fresh container state into the pod's status, keeping transition times of unchanged conditions. */
-export function renderStatus(pod: K8sObject, containers: ContainerState[], podIP: string, restartPolicy: string): K8sObject {
+export function renderStatus(pod: K8sObject, containers: ContainerState[], podIP: string | undefined, restartPolicy: string, ephemeral: ContainerState[] = []): K8sObject {
   const old = pod.status ?? {};
   const now = iso();
   const since = (type: string, ok: boolean) => {
@@ -84,17 +92,19 @@ export function renderStatus(pod: K8sObject, containers: ContainerState[], podIP
   const status: K8sObject = {
     phase,
     conditions: [
-      condition('PodReadyToStartContainers', true, since('PodReadyToStartContainers', true)),
+      condition('PodReadyToStartContainers', !!podIP, since('PodReadyToStartContainers', !!podIP)),
       condition('Initialized', true, since('Initialized', true)),
       condition('Ready', allReady, since('Ready', allReady), 'ContainersNotReady', `containers with unready status: [${unready}]`),
       condition('ContainersReady', allReady, since('ContainersReady', allReady), 'ContainersNotReady', `containers with unready status: [${unready}]`),
       condition('PodScheduled', true, since('PodScheduled', true)),
     ],
     hostIP: nodeIP, hostIPs: [{ ip: nodeIP }],
-    podIP, podIPs: [{ ip: podIP }],
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: old.startTime ?? now,
     containerStatuses: containers.map(containerStatus),
     qosClass: qosClass(pod.spec?.containers ?? []),
   };
+  // The kubelet sorts them by name.
+  if (ephemeral.length) status.ephemeralContainerStatuses = [...ephemeral].sort((x, y) => x.name.localeCompare(y.name)).map(containerStatus);
   return status;
 }

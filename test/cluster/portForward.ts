@@ -1,7 +1,7 @@
 // pods/portforward over WebSocket as client-node speaks it: per requested port a data
 // channel (2i) and an error channel (2i+1), each opened with the port as 2 bytes
 // little-endian; bytes are piped to a connection the runtime opens to the pod's process.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { portBytes, sendChannel } from './channels.ts';
 import type { ApiContext } from './context.ts';
@@ -9,7 +9,7 @@ import type { K8sObject } from './store.ts';
 
 export function runPortForward(ws: WebSocket, ports: number[], pod: K8sObject, ctx: ApiContext): void {
   const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
-  const sockets: (Socket | undefined)[] = [];
+  const sockets: (Duplex | undefined)[] = [];
   ports.forEach((port, i) => {
     sendChannel(ws, 2 * i, portBytes(port));
     sendChannel(ws, 2 * i + 1, portBytes(port));
@@ -18,7 +18,7 @@ export function runPortForward(ws: WebSocket, ports: number[], pod: K8sObject, c
       ws.close(1000);
     };
     if (!ctx.runtime) return fail('the pod has no process (synthetic pod)');
-    let socket: Socket;
+    let socket: Duplex;
     try {
       socket = ctx.runtime.connect(podKey, undefined, port);
     } catch (err) {

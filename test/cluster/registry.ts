@@ -22,6 +22,7 @@ export const resourceTypes: ResourceType[] = [
   {
     resource: 'pods', kind: 'Pod', group: '', version: 'v1', namespaced: true, singular: 'pod', shortNames: ['po'], categories: ['all'], verbs: rw,
     subresources: [
+      { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
       { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
@@ -45,6 +46,13 @@ export const resourceTypes: ResourceType[] = [
     subresources: [
       { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
       { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
+    ],
+  },
+  {
+    resource: 'statefulsets', kind: 'StatefulSet', group: 'apps', version: 'v1', namespaced: true, singular: 'statefulset', shortNames: ['sts'], categories: ['all'], verbs: rw,
+    subresources: [
+      { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+      { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     ],
   },
   { resource: 'pods', kind: 'PodMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: true, singular: '', verbs: ['get', 'list'], subresources: [] },

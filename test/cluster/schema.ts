@@ -108,6 +108,16 @@ const kinds: Record<string, Fields> = {
     struct('replicas minReadySeconds', { selector: labelSelector, template }),
     struct('replicas fullyLabeledReplicas readyReplicas availableReplicas terminatingReplicas observedGeneration', { conditions: [condition] }),
   ),
+  StatefulSet: kind(
+    struct('replicas serviceName podManagementPolicy revisionHistoryLimit minReadySeconds', {
+      selector: labelSelector, template, volumeClaimTemplates: open,
+      updateStrategy: struct('type', { rollingUpdate: struct('partition maxUnavailable') }),
+      persistentVolumeClaimRetentionPolicy: struct('whenDeleted whenScaled'), ordinals: struct('start'),
+    }),
+    struct('observedGeneration replicas readyReplicas currentReplicas updatedReplicas currentRevision updateRevision collisionCount availableReplicas', {
+      conditions: [condition],
+    }),
+  ),
   Service: kind(
     struct('selector clusterIP clusterIPs type externalIPs sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName externalTrafficPolicy healthCheckNodePort publishNotReadyAddresses ipFamilies ipFamilyPolicy allocateLoadBalancerNodePorts loadBalancerClass internalTrafficPolicy trafficDistribution', {
       ports: [struct('name protocol appProtocol port targetPort nodePort')],

@@ -1,7 +1,7 @@
 // Fills the store from the cluster config: namespaces, the node, services, deployments
 // (their controllers make the ReplicaSets and pods), bare pods and synthetic pods in bulk.
 import type { ClusterConfig } from './config.ts';
-import { barePodObject, deploymentObject, namespaceObject, nodeObject, serviceObject } from './objects.ts';
+import { barePodObject, deploymentObject, namespaceObject, nodeObject, serviceObject, statefulSetObject } from './objects.ts';
 import type { Store } from './store.ts';
 
 export function seed(store: Store, config: ClusterConfig): void {
@@ -18,6 +18,10 @@ export function seed(store: Store, config: ClusterConfig): void {
   for (const d of config.deployments) {
     ensureNs(d.namespace);
     store.create('deployments', deploymentObject(d), {}, 'apps');
+  }
+  for (const s of config.statefulSets) {
+    ensureNs(s.namespace);
+    store.create('statefulsets', statefulSetObject(s), {}, 'apps');
   }
   for (const p of config.pods) {
     ensureNs(p.namespace);

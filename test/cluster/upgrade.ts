@@ -39,12 +39,13 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
     if (!protocol) throw badRequest(`unable to upgrade: unable to negotiate protocol: client supports [${[...offered].join(' ')}], server supports [${supported.join(' ')}]`);
     const pod = ctx.store.get('pods', info.namespace, info.name);
     if (!pod) throw notFound('pods', '', info.name);
-    const containers: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
+    // App and ephemeral containers alike can be exec'd into (kubectl exec -c <debug container>).
+    const containers: string[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c: { name: string }) => c.name);
     const container = info.query.get('container') || containers[0];
     if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${info.name}`);
     if (exec) {
       if (info.query.getAll('command').length === 0) throw badRequest('you must specify at least 1 command');
-      const status = (pod.status?.containerStatuses ?? []).find((c: { name: string }) => c.name === container);
+      const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])].find((c: { name: string }) => c.name === container);
       if (!status?.state?.running) throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
     }
     const ports = (info.query.get('ports') ?? '').split(',').filter(Boolean).map(Number);

@@ -11,7 +11,8 @@ import { apiVersionOf, type ResourceType } from './registry.ts';
 import type { RequestInfo } from './request.ts';
 import { ApiError, badRequest, conflict, failure, notFound } from './status.ts';
 import type { K8sObject } from './store.ts';
-import { checkUidPrecondition, decode, defaultDeployment, validate } from './validation.ts';
+import { defaultStatefulSet } from './statefulsets.ts';
+import { checkUidPrecondition, decode, defaultDeployment, defaultTemplate, validate } from './validation.ts';
 
 function checkNamespace(ctx: ApiContext, info: RequestInfo, type: ResourceType): void {
   if (type.namespaced && info.namespace && !ctx.store.get('namespaces', undefined, info.namespace)) throw notFound('namespaces', '', info.namespace);
@@ -35,6 +36,7 @@ export async function create(req: IncomingMessage, res: ServerResponse, info: Re
     throw new ApiError(failure(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`));
   }
   if (type.resource === 'deployments') defaultDeployment(obj);
+  if (type.resource === 'statefulsets') { defaultStatefulSet(obj); defaultTemplate(obj); }
   if (type.resource === 'pods') obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec?.containers ?? []) };
   if (type.resource === 'namespaces') obj.status = { phase: 'Active' };
   validate(type.resource, obj);

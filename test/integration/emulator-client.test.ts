@@ -1,6 +1,6 @@
 // The emulator against @kubernetes/client-node, the client the extension uses: typed
 // calls, an informer, metrics, exec and port-forward (the client-node WebSocket protocols).
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,13 +37,16 @@ async function podName(): Promise<string> {
 }
 
 /** PIDs of processes whose working directory belongs to one of this cluster's pods. */
+/** Processes of the pods: in their containers' memory cgroups (or, in the fallback runtime, their working directories). */
 function podProcesses(podNames: string[]): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
+      const cgroup = readFileSync(`/proc/${entry}/cgroup`, 'utf8');
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd.includes('kmt-runtime-') && podNames.some((n) => cwd.includes(`_${n}/`))) pids.push(Number(entry));
+      const inPod = (n: string) => cgroup.includes(`_${n}/`) || (cwd.includes('kmt-runtime-') && cwd.includes(`_${n}/`));
+      if (podNames.some(inPod)) pids.push(Number(entry));
     } catch { /* gone or not ours */ }
   }
   return pids;

@@ -1,7 +1,8 @@
 // `npm run cluster` killed by SIGKILL (no stop(), no exit handlers): the reapers' watchdogs must
-// still end the pods' and Prometheus' processes and remove the temp dirs.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+// still end the pods' and Prometheus' processes, remove the temp dirs, the containers' memory
+// cgroups and the pod network's bridge.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ function parents(): Map<number, number> {
   }
   return out;
 }
+
+const links = () => execFileSync('ip', ['-o', 'link', 'show']).toString().split('\n').map((l) => l.split(': ')[1]?.split('@')[0] ?? '');
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
@@ -45,16 +48,25 @@ test('SIGKILL of the emulator leaves no process and no temp dir behind', { timeo
     const cmd = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
     assert.ok(started.some((pid) => cmd(pid).endsWith('python3')), 'the pod process runs');
     if (hasPrometheus) assert.ok(started.some((pid) => cmd(pid) === 'prometheus'), 'Prometheus runs');
-    const runtimeDir = started.map((pid) => { try { return readlinkSync(`/proc/${pid}/cwd`); } catch { return ''; } })
-      .map((cwd) => /^(.*\/kmt-runtime-[^/]+)\//.exec(cwd)?.[1]).find(Boolean)!;
+    // The container runtime's root, cgroups and pod bridge, as its processes and files name them.
+    const args = started.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).join('\n');
+    const runtimeDir = /(\/tmp\/kmt-containers-[^/"]+)\//.exec(args)?.[1];
+    const cgroupDir = /\/sys\/fs\/cgroup\/memory\/(kmt-\d+-[a-z0-9]+)\//.exec(args)?.[1];
+    const owners = '/run/kube-memory-triage';
+    const bridge = existsSync(owners) ? readdirSync(owners).find((f) => readFileSync(join(owners, f), 'utf8') === String(child.pid))?.replace('.owner', '') : undefined;
     assert.ok(runtimeDir && existsSync(runtimeDir) && existsSync(clusterDir), `${runtimeDir} ${clusterDir}`);
+    assert.ok(cgroupDir && existsSync(`/sys/fs/cgroup/memory/${cgroupDir}`), 'the pod has a memory cgroup');
+    assert.ok(bridge && links().includes(bridge), 'the pod network has its bridge');
 
     child.kill('SIGKILL');
     const end = Date.now() + 10_000;
-    while (Date.now() < end && (started.some(alive) || existsSync(clusterDir) || existsSync(runtimeDir))) await new Promise((r) => setTimeout(r, 200));
+    const leftovers = () => started.some(alive) || existsSync(clusterDir) || existsSync(runtimeDir) || existsSync(`/sys/fs/cgroup/memory/${cgroupDir}`) || links().includes(bridge);
+    while (Date.now() < end && leftovers()) await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(started.filter(alive).map(cmd), [], 'no process survives');
     assert.equal(existsSync(clusterDir), false, `${clusterDir} removed`);
     assert.equal(existsSync(runtimeDir), false, `${runtimeDir} removed`);
+    assert.equal(existsSync(`/sys/fs/cgroup/memory/${cgroupDir}`), false, `cgroup ${cgroupDir} removed`);
+    assert.equal(links().includes(bridge), false, `bridge ${bridge} removed`);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await rm(work, { recursive: true, force: true });

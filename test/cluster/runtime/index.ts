@@ -1,6 +1,7 @@
-// The pod process runtime: each container is a real local process started from a sample
-// workload, measured like cAdvisor measures a cgroup, and OOM-killed like the kernel does when
-// its working set passes the memory limit. See README.md for what differs from a real node.
+// The process-only fallback runtime, for machines where containers cannot be made (not root, no
+// memory cgroups): each container is a host process started from a sample workload, measured from
+// /proc and OOM-killed by polling when its working set passes the limit. containers.ts is the real
+// runtime; README.md says what this one lacks.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,20 +12,10 @@ import { prepareContainer } from './container.ts';
 import { pickFreePorts } from './ports.ts';
 import { Reaper } from './reaper.ts';
 import { measureGroups, ticksPerSecond } from './procfs.ts';
+import type { ContainerLaunch, ExecIO, ProcessExit, ProcessUsage } from './types.ts';
 import { workloadSpec } from './workloads.ts';
 
-export interface ContainerLaunch {
-  podKey: string;
-  container: string;
-  /** sample workload name: "python-api", "node-api", "idle" */
-  workload: string;
-  env: Record<string, string>;
-  memoryLimitBytes?: number;
-  ports?: number[];
-}
-export interface ProcessUsage { workingSetBytes: number; rssBytes: number; usageBytes: number; cpuNanoCores: number }
-export interface ProcessExit { exitCode: number; signal?: string; oomKilled: boolean; startedAt: Date; finishedAt: Date }
-export interface ExecIO { stdin?: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+export type { ContainerLaunch, ExecIO, ProcessExit, ProcessUsage } from './types.ts';
 
 interface Running {
   launch: ContainerLaunch;
@@ -50,6 +41,7 @@ interface Running {
 const defaultPort = 8080;
 
 export class ProcessRuntime {
+  readonly kind = 'processes';
   private readonly pollMs: number;
   private readonly graceMs: number;
   private readonly root = mkdtempSync(join(tmpdir(), 'kmt-runtime-'));
@@ -70,10 +62,22 @@ export class ProcessRuntime {
     this.reaper.removeDir(this.root);
   }
 
-  start(launch: ContainerLaunch, onExit: (exit: ProcessExit) => void): { pid: number; startedAt: Date; cwd: string; logFile: string } {
+  /** No sandbox here: pods share the host's network; the kubelet's counter gives the pod an IP. */
+  async sandbox(): Promise<{ ip?: string }> {
+    return {};
+  }
+
+  setHosts(): void {}
+
+  async start(launch: ContainerLaunch, onExit: (exit: ProcessExit) => void): Promise<{ pid: number; startedAt: Date; cwd: string; logFile: string }> {
+    return this.startNow(launch, onExit);
+  }
+
+  startNow(launch: ContainerLaunch, onExit: (exit: ProcessExit) => void): { pid: number; startedAt: Date; cwd: string; logFile: string } {
     const key = keyOf(launch.podKey, launch.container);
     if (this.running.has(key)) throw new Error(`container "${launch.container}" of ${launch.podKey} is already running`);
-    const spec = workloadSpec(launch.workload);
+    if (!launch.workload) throw new Error(`the process runtime runs only workload folders, not image ${launch.image ?? ''} alone`);
+    const spec = workloadSpec(launch.workload, launch.command ? [...launch.command, ...(launch.args ?? [])] : undefined);
     const declared = launch.ports?.length ? launch.ports : [defaultPort];
     const real = pickFreePorts(declared.length, this.portsTaken);
     const fs = prepareContainer(this.root, launch.podKey, launch.container, spec);
@@ -168,6 +172,17 @@ export class ProcessRuntime {
     const err = Object.assign(new Error(`connect ECONNREFUSED: nothing listens on port ${port} in ${podKey}`), { code: 'ECONNREFUSED' });
     process.nextTick(() => socket.destroy(err));
     return socket;
+  }
+
+  /** A tcpSocket probe: the workload's real loopback port. */
+  probe(podKey: string, port: number): Promise<boolean> {
+    return new Promise((resolvePromise) => {
+      const s = this.connect(podKey, undefined, port);
+      const done = (ok: boolean) => { s.destroy(); resolvePromise(ok); };
+      s.once('connect', () => done(true));
+      s.once('error', () => done(false));
+      s.setTimeout(1000, () => done(false));
+    });
   }
 
   /** SIGTERM, then SIGKILL after the grace period. onExit is not called for a container stopped here. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { controllerDirs } from './cgroups.ts';
 
 // Workload processes run in their own process groups (like containers), so a test run or
 // `npm run cluster` that dies by SIGKILL or a crash would leave them running: 'exit' handlers
@@ -21,6 +22,16 @@ export class Reaper {
   /** A directory to remove if we die without dispose() (a temp dir that stop() would remove). */
   removeDir(path: string): void {
     this.send(`d${path}\n`);
+  }
+
+  /** A runtime's cgroup tree to remove (bottom-up, once its processes are gone). */
+  removeCgroups(version: 'v1' | 'v2', top: string): void {
+    for (const dir of controllerDirs(version, top)) this.send(`c${dir}\n`);
+  }
+
+  /** A network link (the runtime's pod bridge) to delete. */
+  removeLink(name: string): void {
+    this.send(`l${name}\n`);
   }
 
   /** Ends the watchdog without killing anything (the caller stopped the groups itself). */

@@ -1,10 +1,43 @@
-// The sample workloads a container can run, and what their "image" contains: the command
-// that starts them, the interpreters on PATH, and the env the image would set.
-import { existsSync } from 'node:fs';
+// The sample workloads: a folder of application code that a container runs, like the code an
+// image's Dockerfile copies in. A config names a folder (one under test/cluster/workloads, or any
+// path) with its command and image; these defaults cover the samples shipped here, so a config
+// line `"workload": "python-api"` is enough for them.
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ImageSpec } from './images.ts';
 
 export const workloadsDir = fileURLToPath(new URL('../workloads/', import.meta.url));
+
+/** The folder of a workload: a name under workloads/, or an absolute (or cwd-relative) path. */
+export function workloadFolder(name: string): string {
+  const dir = /^[a-z0-9-]+$/.test(name) ? join(workloadsDir, name) : isAbsolute(name) ? name : resolve(name);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`unknown workload "${name}" (no folder ${dir})`);
+  return dir;
+}
+
+const pythonApp: ImageSpec = { from: 'python:slim', user: { uid: 1000, gid: 1000, name: 'app', home: '/home/app' }, workdir: '/app' };
+const nodeApp: ImageSpec = { from: 'node:slim' };
+
+interface Sample { command: string[]; image: ImageSpec; language: 'python' | 'node' | 'go' }
+
+const samples: Record<string, Sample> = {
+  'python-api': { command: ['python3', '/app/server.py'], image: pythonApp, language: 'python' },
+  idle: { command: ['python3', '/app/server.py'], image: pythonApp, language: 'python' },
+  'node-api': { command: ['node', '/usr/src/app/server.js'], image: nodeApp, language: 'node' },
+};
+
+/** The command a sample starts with when the config gives none (the image's CMD, as it were). */
+export function defaultCommand(workload: string): string[] | undefined {
+  return samples[workload]?.command;
+}
+
+/** The image a workload's container runs when its image name is not in the catalogue: its language's slim base. */
+export function workloadImage(workload: string): ImageSpec {
+  return samples[workload]?.image ?? pythonApp;
+}
+
+// --- the process-only fallback (index.ts): host processes, no image root --------------------
 
 // Always Debian's Python, where python3-sqlalchemy lives (a pyenv python3 on PATH has no SQLAlchemy).
 const python = '/usr/bin/python3';
@@ -20,28 +53,17 @@ export interface WorkloadSpec {
   env: Record<string, string>;
 }
 
-export function workloadSpec(name: string): WorkloadSpec {
-  const dir = join(workloadsDir, name);
-  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(dir)) throw new Error(`unknown workload "${name}" (no folder under test/cluster/workloads)`);
-  const pythonImage = {
-    binaries: { python: python, python3: python },
-    // No __pycache__ written into the workspace; unbuffered so logs arrive as they happen.
-    // MALLOC_ARENA_MAX=2, as many Python images set it: with a thread per request, glibc's
-    // per-thread arenas otherwise keep freed memory and even a healthy pod's RSS creeps up.
-    env: { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', MALLOC_ARENA_MAX: '2' },
+/** For the fallback: the host binary for the command's interpreter, and what its image puts on PATH. */
+export function workloadSpec(name: string, command?: string[]): WorkloadSpec {
+  const dir = workloadFolder(name);
+  const argv = command?.length ? command : defaultCommand(name) ?? ['python3', 'server.py'];
+  const node = argv[0] === 'node' || samples[name]?.language === 'node';
+  const binaries: Record<string, string> = node ? { node: process.execPath } : { python: python, python3: python };
+  const interpreter = binaries[argv[0]];
+  // No image root here: a path under the sample images' WORKDIR is the same file in the mirror.
+  const args = argv.slice(1).map((a) => a.replace(/^\/(app|usr\/src\/app)\//, ''));
+  return {
+    dir, command: interpreter ?? argv[0], args, binaries,
+    env: node ? {} : { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', MALLOC_ARENA_MAX: '2' },
   };
-  switch (name) {
-    case 'python-api':
-      return { dir, command: python, args: ['server.py'], binaries: pythonImage.binaries,
-        // Tracing from the first allocation, 25 frames deep, so a live snapshot has call stacks.
-        env: { ...pythonImage.env, PYTHONTRACEMALLOC: '25' } };
-    case 'idle':
-      return { dir, command: python, args: ['server.py'], ...pythonImage };
-    case 'node-api':
-      // The Node running the emulator is the required Node 24. No python in this image on purpose.
-      return { dir, command: process.execPath, args: ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir=.triage', 'server.js'],
-        binaries: { node: process.execPath }, env: {} };
-    default:
-      throw new Error(`unknown workload "${name}"`);
-  }
 }

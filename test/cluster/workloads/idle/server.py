@@ -25,8 +25,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+server = ThreadingHTTPServer(("", PORT), Handler)
 server.daemon_threads = True
 signal.signal(signal.SIGTERM, lambda s, f: threading.Thread(target=server.shutdown).start())
-print(f"idle listening on 127.0.0.1:{PORT} (pid {os.getpid()})", flush=True)
+print(f"idle listening on :{PORT} (pid {os.getpid()})", flush=True)
 server.serve_forever(poll_interval=0.5)

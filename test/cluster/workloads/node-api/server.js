@@ -15,9 +15,6 @@ const REQUESTS_PER_SECOND = Number(process.env.REQUESTS_PER_SECOND ?? 10);
 
 const recentPayloads = new Map();
 
-// --diagnostic-dir=.triage does not create the directory, and the snapshot is dropped without it.
-require('node:fs').mkdirSync('.triage', { recursive: true });
-
 function renderSession(id) {
   const events = [];
   // About 1 KiB per event, so the payload is PAYLOAD_KB KiB.
@@ -60,8 +57,8 @@ function startLoad() {
 }
 
 const server = http.createServer(handle);
-server.listen(PORT, '127.0.0.1', () => {
-  console.log(`sessions api listening on 127.0.0.1:${PORT} (pid ${process.pid})`);
+server.listen(PORT, '0.0.0.0', () => {
+  console.log(`sessions api listening on :${PORT} (pid ${process.pid})`);
   startLoad();
 });
 process.on('SIGTERM', () => {

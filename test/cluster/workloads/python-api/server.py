@@ -1,4 +1,4 @@
-"""Orders API: a stdlib HTTP server on $PORT, with its own load generator and a triage hook."""
+"""Orders API: a stdlib HTTP server on $PORT (all interfaces of its pod), with its own load generator."""
 import json
 import os
 import signal
@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from app import handlers, loadgen, triage
+from app import handlers, loadgen
 from infrastructure.db import init_schema
 
 PORT = int(os.environ.get("PORT", "8080"))
@@ -22,8 +22,6 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if url.path == "/health":
                 status, body = 200, b'{"status": "ok"}'
-            elif url.path == "/debug/memory" and self.client_address[0] == "127.0.0.1":
-                status, body = 200, json.dumps(triage.write_report()).encode("utf-8")
             elif url.path == "/orders/export":
                 status, body = handlers.export_orders(query.get("id", ["anonymous"])[0], int(query.get("page", ["1"])[0]))
             elif url.path.startswith("/orders/") and url.path[len("/orders/"):].isdigit():
@@ -46,13 +44,12 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     init_schema()
-    triage.install()
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+    server = ThreadingHTTPServer(("", PORT), Handler)
     server.daemon_threads = True
     # SIGTERM (pod deletion) stops the accept loop; shutdown() must run off the serving thread.
     signal.signal(signal.SIGTERM, lambda s, f: threading.Thread(target=server.shutdown).start())
     loadgen.start(PORT)
-    print(f"orders api listening on 127.0.0.1:{PORT} (pid {os.getpid()})", flush=True)
+    print(f"orders api listening on :{PORT} (pid {os.getpid()})", flush=True)
     server.serve_forever(poll_interval=0.5)
     print("orders api stopped", flush=True)
 

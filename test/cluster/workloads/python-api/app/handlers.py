@@ -88,6 +88,3 @@ def export_orders(export_id, page, page_size=50):
                        "orders": [dict(r._mapping) for r in rows]}).encode("utf-8")
     return 200, body
 
-
-def cache_stats():
-    return {"responseCacheEntries": len(_response_cache), "openExports": len(_open_exports)}
