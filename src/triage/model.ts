@@ -97,6 +97,8 @@ export interface StackFrame {
   readonly line: number;
   readonly column?: number;
   readonly functionName?: string;
+  /** Standard library, site-packages, node_modules, the Go runtime: not the service's own code. */
+  readonly library?: boolean;
 }
 
 /**
@@ -113,8 +115,12 @@ export interface AllocationSite {
   readonly count: number;
   readonly growthBytes?: number;
   readonly growthCount?: number;
-  /** The call stack that allocated here, innermost frame first (the site itself is frames[0]). */
+  /** The call stack that allocated here, innermost frame first. */
   readonly traceback?: readonly StackFrame[];
+  /** Not the service's own code (see StackFrame.library); a view groups these apart. */
+  readonly library?: boolean;
+  /** The source line's text as the process read it, when the capture could tell. */
+  readonly code?: string;
 }
 
 /** A heap file summarised by what the objects are (V8 constructors, Go types): not lines of code. */
