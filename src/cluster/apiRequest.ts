@@ -26,6 +26,17 @@ export interface RequestOptions {
 // plugins, proxy and CA settings all live in applySecurityAuthentication), the way client-node's
 // Metrics class does it, but with a timeout, an abort signal and query parameters.
 export async function getJson<T>(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, options: RequestOptions = {}): Promise<T> {
+  return requestJson<T>(kc, 'GET', path, query, undefined, options);
+}
+
+/** A JSON body to POST, PUT or PATCH, with its content type (a patch type for PATCH). */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly contentType?: string;
+}
+
+/** Any verb, the same authentication, timeout and errors as getJson. */
+export async function requestJson<T>(kc: KubeConfig, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions = {}): Promise<T> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig context names no cluster.');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
@@ -33,24 +44,28 @@ export async function getJson<T>(kc: KubeConfig, path: string, query: Record<str
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+  const ctx = new RequestContext(url.toString(), HttpMethod[method]);
   await authenticate(kc, ctx, timeoutMs, options.signal);
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   options.onRequest?.(path);
   const headers = ctx.getHeaders();
   headers['Accept'] = 'application/json';
-  const response = await fetch(url, { method: 'GET', headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.any(signals) });
+  if (body) headers['Content-Type'] = body.contentType ?? 'application/json';
+  const response = await fetch(url, {
+    method, headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.any(signals),
+    body: body ? JSON.stringify(body.value) : undefined,
+  });
   const text = await response.text();
-  let body: unknown = text;
+  let parsed: unknown = text;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     // not JSON (a proxy's HTML page, a plain 404): keep the text for the log
   }
-  if (response.status < 200 || response.status >= 300) throw new HttpStatusError(response.status, body, path);
-  if (typeof body !== 'object' || body === null) throw new Error(`${path} answered with something that is not JSON`);
-  return body as T;
+  if (response.status < 200 || response.status >= 300) throw new HttpStatusError(response.status, parsed, path);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${path} answered with something that is not JSON`);
+  return parsed as T;
 }
 
 // An exec or OIDC plugin runs here (aws, gcloud, kubelogin): it can fail (expired SSO session)

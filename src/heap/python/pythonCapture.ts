@@ -1,0 +1,85 @@
+// Runbook step 3 for Python, done on the live process: find the Python process in the container,
+// get in (gdb in the container, or an ephemeral debug container), start tracemalloc there, wait the
+// window, take the result, stop tracing again, and make it an AllocationReport. On cancel or an
+// error after the start, the capture is aborted in the target so no tracing stays behind.
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AllocationReport, PodRef } from '../../triage/model.ts';
+import { CaptureError } from '../captureError.ts';
+import { candidates, describeProcess, isPython, type ContainerProcess } from '../processList.ts';
+import { openWayIn, type WayIn } from '../wayIn.ts';
+import type { CaptureArgs, CaptureMode } from './captureScript.ts';
+import { inject, type Injection } from './inject.ts';
+import { tracemallocReport } from './tracemallocReport.ts';
+
+export interface PythonCaptureOptions {
+  readonly frames: number;
+  readonly windowSeconds: number;
+  readonly debugImage: string;
+  readonly signal?: AbortSignal;
+  /** Progress for a notification: what happens now, and during the window the seconds left. */
+  readonly onProgress?: (message: string, secondsLeft?: number) => void;
+  /** Several Python processes (gunicorn workers): which one; undefined takes the biggest. */
+  readonly pickProcess?: (choices: readonly ContainerProcess[]) => Promise<ContainerProcess | undefined>;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new CaptureError('cancelled', 'Cancelled.')); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function pythonProcess(way: WayIn, container: string, opts: PythonCaptureOptions): Promise<ContainerProcess> {
+  const found = candidates(way.processes, isPython);
+  if (found.length === 0) {
+    const seen = way.processes.map(describeProcess).join('; ') || 'none could be read';
+    throw new CaptureError('no-process', `No Python process runs in the container ${container} (its processes: ${seen}).`, 'Choose the container that runs the Python service.');
+  }
+  if (found.length === 1 || !opts.pickProcess) return found[0];
+  const picked = await opts.pickProcess(found);
+  if (!picked) throw new CaptureError('cancelled', 'Cancelled.');
+  return picked;
+}
+
+export async function capturePython(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
+  const target = { namespace: pod.namespace, pod: pod.name, container };
+  const step = (m: string) => opts.onProgress?.(m);
+  let way = await openWayIn(kc, target, { debugImage: opts.debugImage, signal: opts.signal, onStep: step });
+  const proc = await pythonProcess(way, container, opts);
+  const token = randomBytes(6).toString('hex');
+  const window = Math.max(5, opts.windowSeconds);
+  const args = (mode: CaptureMode): CaptureArgs => ({
+    mode, token, out: `/tmp/kmt-${token}.json`, frames: opts.frames,
+    sampleSeconds: Math.max(1, window / 6), deadlineSeconds: window * 2 + 120, topSites: 200, topTracebacks: 20,
+  });
+  step(`starting tracemalloc in ${describeProcess(proc)} (${way.describe()})`);
+  let start: Injection;
+  try {
+    start = await inject(way, proc.pid, args('start'), opts.signal);
+  } catch (err) {
+    // gdb was in the image, but ptrace is not allowed there: the debug container has SYS_PTRACE.
+    if (!(err instanceof CaptureError && err.kind === 'ptrace' && !way.debugContainer)) throw err;
+    step('ptrace refused in the app container: using an ephemeral debug container');
+    way = await openWayIn(kc, target, { debugImage: opts.debugImage, forceDebugContainer: true, signal: opts.signal, onStep: step });
+    start = await inject(way, proc.pid, args('start'), opts.signal);
+  }
+  try {
+    const until = Date.now() + window * 1000;
+    while (Date.now() < until) {
+      opts.onProgress?.('measuring what grows', Math.ceil((until - Date.now()) / 1000));
+      await sleep(Math.min(1000, until - Date.now()), opts.signal);
+    }
+    step('taking the result');
+    const stop = await inject(way, proc.pid, args('stop'), opts.signal);
+    return tracemallocReport(stop.result, {
+      pod, container, pid: proc.pid, wayIn: way.describe(), python: String(start.result.python ?? ''),
+      pauses: [start, stop].map((i) => ({ stoppedMs: i.stoppedMs, callMs: i.callMs })),
+    });
+  } catch (err) {
+    // Leave nothing behind: tracing off and the sampler gone (it also stops itself at its deadline).
+    await inject(way, proc.pid, args('abort')).catch(() => {});
+    throw err;
+  }
+}
