@@ -203,6 +203,7 @@ export class TrendPanel extends Disposable {
       warningPercent: this.deps.thresholds().warning,
       refreshSeconds: this.refreshSeconds,
       status: this.status,
+      allocations: { kind: 'none' },
     };
   }
 

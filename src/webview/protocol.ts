@@ -22,6 +22,8 @@ export interface TrendViewState {
   /** seconds between two automatic queries while the panel is on screen; 0: off */
   readonly refreshSeconds: number;
   readonly status: TrendStatus;
+  /** Step 3: the allocations part of the same panel. */
+  readonly allocations: AllocationsStatus;
 }
 
 export type TrendStatus =
@@ -38,16 +40,74 @@ export interface SavedTrend {
   readonly range: RangeId;
 }
 
+/** Where a site's container path leads in the workspace (never a guess: ambiguous is shown as such). */
+export type SiteLocation =
+  | { readonly kind: 'mapped'; readonly label: string }
+  | { readonly kind: 'ambiguous'; readonly candidates: readonly string[] }
+  | { readonly kind: 'unmatched' };
+
+export interface FrameRow {
+  readonly file: string;
+  readonly line: number;
+  readonly functionName?: string;
+  readonly library: boolean;
+}
+
+/** One allocation site as the table shows it; `id` is its index in the host's report. */
+export interface AllocationRow {
+  readonly id: number;
+  readonly file: string;
+  readonly line: number;
+  readonly functionName?: string;
+  readonly code?: string;
+  readonly bytes: number;
+  readonly count: number;
+  readonly growthBytes?: number;
+  readonly growthCount?: number;
+  /** bytes / the report's totalBytes, 0..1 */
+  readonly share: number;
+  /** growthBytes per minute of the window, when growth was measured */
+  readonly growthPerMinute?: number;
+  /** standard library, site-packages, node_modules...: grouped apart, collapsed */
+  readonly library: boolean;
+  readonly location: SiteLocation;
+  readonly traceback: readonly FrameRow[];
+}
+
+export interface AllocationsView {
+  /** "default / api-leaky-0 / api" or the file name */
+  readonly title: string;
+  readonly takenAt: number;
+  readonly measure: 'growth' | 'size';
+  readonly windowSeconds?: number;
+  readonly method: string;
+  readonly notes: readonly string[];
+  readonly totalBytes: number;
+  readonly growthBytes?: number;
+  readonly rows: readonly AllocationRow[];
+}
+
+export type AllocationsStatus =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'capturing'; readonly title: string; readonly message: string; readonly endsAt?: number }
+  | { readonly kind: 'ready'; readonly view: AllocationsView }
+  | { readonly kind: 'error'; readonly title: string; readonly message: string; readonly hint?: string };
+
 /** Host -> webview. */
 export type ToWebview =
   | { readonly type: 'hydrate'; readonly state: TrendViewState }
   | { readonly type: 'status'; readonly title: string; readonly range: RangeId; readonly status: TrendStatus }
   | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number }
-  | { readonly type: 'persist'; readonly state: SavedTrend };
+  | { readonly type: 'persist'; readonly state: SavedTrend }
+  | { readonly type: 'allocations'; readonly status: AllocationsStatus };
 
 /** Webview -> host. */
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'setRange'; readonly range: RangeId }
   | { readonly type: 'refresh' }
-  | { readonly type: 'showLog' };
+  | { readonly type: 'showLog' }
+  | { readonly type: 'openSite'; readonly id: number; readonly frame?: number }
+  | { readonly type: 'mapPath'; readonly id: number }
+  | { readonly type: 'saveReport' }
+  | { readonly type: 'findLeaks' };
