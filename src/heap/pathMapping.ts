@@ -200,8 +200,12 @@ function byRule(remote: Parsed, rules: readonly PathMappingRule[]): string | und
   return join(best.local, [...best.local.parts, ...remote.parts.slice(best.depth)]);
 }
 
-/** Where a container path is in the workspace, if that can be told without guessing. */
-export function mapPath(remote: string, rules: readonly PathMappingRule[], index: WorkspaceIndex): MappedPath {
+/**
+ * Where a container path is in the workspace, if that can be told without guessing. `minMatch`
+ * (default 1, the basename) is how many trailing components a suffix match must share: a caller
+ * may ask 2 for library frames, whose generic names (`__init__.py`) a service's own files reuse.
+ */
+export function mapPath(remote: string, rules: readonly PathMappingRule[], index: WorkspaceIndex, options: { readonly minMatch?: number } = {}): MappedPath {
   if (typeof remote !== 'string' || remote.length === 0 || remote.length > MAX_PATH) return { kind: 'unmatched' };
   const parsed = parse(remote);
   const ruled = byRule(parsed, rules);
@@ -219,7 +223,7 @@ export function mapPath(remote: string, rules: readonly PathMappingRule[], index
       best.push(file.path);
     }
   }
-  if (best.length === 0) return { kind: 'unmatched' };
+  if (best.length === 0 || bestScore < (options.minMatch ?? 1)) return { kind: 'unmatched' };
   if (best.length === 1) return { kind: 'mapped', path: best[0], by: 'suffix' };
   return { kind: 'ambiguous', candidates: best.sort() };
 }

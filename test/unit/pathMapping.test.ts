@@ -100,6 +100,13 @@ test('Windows-style workspace paths: backslashes compared as separators, the pat
   assert.deepEqual(mapPath('/app/app/models.py', [], index), { kind: 'mapped', path: '\\\\host\\share\\x\\app\\models.py', by: 'suffix' });
 });
 
+test('minMatch: a match of the basename alone can be refused (a library frame)', () => {
+  const index = new WorkspaceIndex(['/ws/svc/app/__init__.py']);
+  assert.deepEqual(mapPath('/usr/local/lib/python3.12/json/__init__.py', [], index), { kind: 'mapped', path: '/ws/svc/app/__init__.py', by: 'suffix' });
+  assert.deepEqual(mapPath('/usr/local/lib/python3.12/json/__init__.py', [], index, { minMatch: 2 }), { kind: 'unmatched' });
+  assert.deepEqual(mapPath('/app/app/__init__.py', [], index, { minMatch: 2 }), { kind: 'mapped', path: '/ws/svc/app/__init__.py', by: 'suffix' });
+});
+
 test('a posix container path with a backslash in a name is not split on it', () => {
   const index = new WorkspaceIndex(['/ws/a\\b.py', '/ws/b.py']);
   assert.deepEqual(mapPath('/app/a\\b.py', [], index), { kind: 'mapped', path: '/ws/a\\b.py', by: 'suffix' });
