@@ -49,6 +49,11 @@ function locationCell(tr: HTMLTableRowElement, row: AllocationRow, expanded: boo
     toggle.setAttribute('aria-expanded', String(expanded));
     toggle.setAttribute('aria-label', `Traceback of ${locationText(row)} (${row.traceback.length} frames)`);
     line.append(toggle);
+  } else {
+    // keeps the locations of rows with and without a traceback in one column
+    const space = el('span', 'site-toggle space', '▸');
+    space.setAttribute('aria-hidden', 'true');
+    line.append(space);
   }
   const where = row.location.kind === 'mapped' ? `Open ${row.location.label} at line ${row.line} (${row.file} in the container)` : `${row.file} in the container`;
   line.append(button('site-open', locationText(row), () => post({ type: 'openSite', id: row.id }), where));

@@ -162,7 +162,7 @@ export class AllocationsTable {
     const table = el('table', 'alloc-table');
     const head = table.createTHead().insertRow();
     for (const name of COLUMNS) {
-      const th = el('th', undefined, name);
+      const th = el('th', name === 'Location' || name === 'Function' ? undefined : 'num', name);
       th.scope = 'col';
       if (name === SORT_COLUMN[this.sort]) th.setAttribute('aria-sort', 'descending');
       head.append(th);
