@@ -12,6 +12,7 @@ const SORT_COLUMN: Record<SortKey, (typeof COLUMNS)[number]> = { growth: 'Growth
 function findLeaksButton(text: string): HTMLButtonElement {
   const b = el('button', 'find-leaks', text);
   b.type = 'button';
+  b.id = 'find-leaks';
   b.addEventListener('click', () => post({ type: 'findLeaks' }));
   return b;
 }
