@@ -19,14 +19,21 @@ export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <body>
 <header>
 <h1 id="title">Memory trend</h1>
+<div id="tabs" role="tablist" aria-label="Parts of the panel">
+<button id="tab-trend" role="tab" aria-selected="true" aria-controls="trend" tabindex="0">Trend</button>
+<button id="tab-allocations" role="tab" aria-selected="false" aria-controls="allocations" tabindex="-1">Allocations</button>
+</div>
 <div id="ranges" role="group" aria-label="Time range"></div>
 <button id="refresh" title="Query Prometheus again">Refresh</button>
 <button id="log" title="Show the Memory Triage log">Log</button>
 </header>
+<section id="trend" role="tabpanel" aria-labelledby="tab-trend">
 <p id="status" role="status">Loading…</p>
 <div id="chart"></div>
 <div id="table"></div>
 <p id="source"></p>
+</section>
+<section id="allocations" role="tabpanel" aria-labelledby="tab-allocations" hidden></section>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'trendMain.js')}"></script>
 </body>
 </html>`;

@@ -9,7 +9,8 @@ import type { PodScope } from '../prometheus/promql.ts';
 import type { PodMemory } from '../triage/model.ts';
 import { withPodFacts } from '../triage/trendPodFacts.ts';
 import { summarizeTrend } from '../triage/trendVerdict.ts';
-import type { FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
+import type { AllocationsStatus, FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
+import { AllocationsPart, type AllocationActions } from './allocationsPart.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
 import { trendHtml } from './trendHtml.ts';
 import { parseSavedTrend } from './trendRestore.ts';
@@ -34,6 +35,8 @@ export interface TrendPanelDeps {
   readonly selections?: vscode.Event<{ readonly selection: readonly unknown[] }>;
   /** The pods the tree lists now: fresher facts (limit, OOM kills) than those the panel opened with. */
   readonly listedPods?: () => readonly PodMemory[];
+  /** What the allocations part's buttons do (open a site, map a path, save, capture). */
+  readonly allocationActions?: AllocationActions;
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
@@ -53,10 +56,12 @@ export class TrendPanel extends Disposable {
   private waitingForUser = false;
   private readonly refreshSetting = this.register(new ConfigValue<number>(Keys.trendRefresh, 60));
   private readonly deps: TrendPanelDeps;
+  private readonly allocations: AllocationsPart;
 
   constructor(deps: TrendPanelDeps) {
     super();
     this.deps = deps;
+    this.allocations = new AllocationsPart((m) => this.post(m), deps.allocationActions);
     this.register({ dispose: () => this.panel?.dispose() });
     this.register({ dispose: () => clearTimeout(this.refreshTimer) });
     // A new threshold changes the threshold line and the verdicts, not the figures: no new query.
@@ -72,9 +77,8 @@ export class TrendPanel extends Disposable {
     if (deps.selections) {
       this.register(deps.selections((e) => {
         const next = targetForItem(e.selection[0], this.target?.context ?? '');
-        const same = next !== undefined && next.context === this.target?.context && JSON.stringify(next.scope) === JSON.stringify(this.target.scope);
         // only a panel on screen follows: a click in the tree must not pull a hidden tab forward
-        if (next && this.panel?.visible && !same) void this.show(next, { preserveFocus: true });
+        if (next && this.panel?.visible && !sameTarget(next, this.target)) void this.show(next, { preserveFocus: true });
       }));
     }
   }
@@ -89,6 +93,22 @@ export class TrendPanel extends Disposable {
     if (this.panel) this.panel.reveal(undefined, options.preserveFocus);
     else this.panel = this.create(options.preserveFocus ?? false);
     await this.load();
+  }
+
+  /** Opens (or reveals) the panel on the target with its allocations; beside the editor, so a site opens in the other column. */
+  async showAllocations(target: TrendTarget, status: AllocationsStatus, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    // the same pods keep their trend (a capture posts several times); other pods' trend loads
+    const keepTrend = this.panel !== undefined && sameTarget(target, this.target) && (this.status.kind === 'ready' || this.status.kind === 'loading');
+    if (!sameTarget(target, this.target)) this.target = target;
+    if (this.panel) this.panel.reveal(undefined, options.preserveFocus);
+    else this.panel = this.create(options.preserveFocus ?? false, vscode.ViewColumn.Beside);
+    this.allocations.set(status);
+    if (!keepTrend) await this.load();
+  }
+
+  /** What the allocations part shows now, for tests and for the commands. */
+  get allocationStatus(): AllocationsStatus {
+    return this.allocations.current;
   }
 
   /** Takes over a panel VS Code restored; loads what it showed, or asks for a pod. */
@@ -203,7 +223,7 @@ export class TrendPanel extends Disposable {
       warningPercent: this.deps.thresholds().warning,
       refreshSeconds: this.refreshSeconds,
       status: this.status,
-      allocations: { kind: 'none' },
+      allocations: this.allocations.current,
     };
   }
 
@@ -228,11 +248,13 @@ export class TrendPanel extends Disposable {
       case 'showLog':
         void vscode.commands.executeCommand('memoryTriage.showLog');
         return;
+      default: // openSite, mapPath, saveReport, findLeaks
+        this.allocations.onMessage(message);
     }
   }
 
-  private create(preserveFocus: boolean): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(TREND_VIEW_TYPE, 'Memory Trend', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
+  private create(preserveFocus: boolean, viewColumn = vscode.ViewColumn.Active): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(TREND_VIEW_TYPE, 'Memory Trend', { viewColumn, preserveFocus }, { enableScripts: true, retainContextWhenHidden: false });
     this.adopt(panel);
     return panel;
   }
@@ -269,4 +291,8 @@ function passesOnItsOwn(err: unknown): boolean {
   // a certificate refused is a setting to change (caFile), not a network that comes back
   // a Prometheus pod restarting behind the service proxy (503) comes back too
   return err instanceof PrometheusTimeoutError || err instanceof PrometheusNotReadyError || (err instanceof PrometheusUnreachableError && !isTlsVerifyError(err));
+}
+
+function sameTarget(a: TrendTarget, b: TrendTarget | undefined): boolean {
+  return b !== undefined && a.context === b.context && JSON.stringify(a.scope) === JSON.stringify(b.scope);
 }

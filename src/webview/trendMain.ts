@@ -1,11 +1,13 @@
 import type uPlot from 'uplot';
-import type { RangeId, ToWebview, TrendViewState } from './protocol.ts';
+import { AllocationsTable } from './allocationsTable.ts';
+import type { AllocationsStatus, RangeId, ToWebview, TrendViewState } from './protocol.ts';
 import { drawChart } from './trendChart.ts';
 import { renderTable } from './trendTable.ts';
 import { onMessage, post, saveState } from './vscodeApi.ts';
 
-// The trend page: a header (title, range buttons, refresh), the chart, the table, or a message.
-// It draws what the host sends and asks the host for everything else.
+// The trend page: a header (title, the two tabs, range buttons, refresh), then the trend part (the
+// chart, the table, or a message) or the allocations part. It draws what the host sends and asks
+// the host for everything else.
 
 let state: TrendViewState | undefined;
 let chart: uPlot | undefined;
@@ -20,8 +22,53 @@ const chartBox = byId<HTMLDivElement>('chart');
 const table = byId<HTMLDivElement>('table');
 const source = byId<HTMLParagraphElement>('source');
 
-byId<HTMLButtonElement>('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+const refresh = byId<HTMLButtonElement>('refresh');
+refresh.addEventListener('click', () => post({ type: 'refresh' }));
 byId<HTMLButtonElement>('log').addEventListener('click', () => post({ type: 'showLog' }));
+
+type Tab = 'trend' | 'allocations';
+const TABS: readonly Tab[] = ['trend', 'allocations'];
+const tabs: Record<Tab, HTMLButtonElement> = { trend: byId('tab-trend'), allocations: byId('tab-allocations') };
+const parts: Record<Tab, HTMLElement> = { trend: byId('trend'), allocations: byId('allocations') };
+const allocations = new AllocationsTable(parts.allocations);
+let tab: Tab = 'trend';
+/** What the allocations part showed last: the first result and each new capture bring it forward. */
+let allocationKind: AllocationsStatus['kind'] = 'none';
+let allocationsSeen = false;
+
+function selectTab(next: Tab, focus = false): void {
+  tab = next;
+  for (const t of TABS) {
+    const on = t === next;
+    tabs[t].setAttribute('aria-selected', String(on));
+    tabs[t].tabIndex = on ? 0 : -1;
+    tabs[t].classList.toggle('selected', on);
+    parts[t].hidden = !on;
+  }
+  // the range and Refresh are the trend's
+  ranges.hidden = next !== 'trend';
+  refresh.hidden = next !== 'trend';
+  document.body.dataset['tab'] = next;
+  if (focus) tabs[next].focus();
+}
+
+for (const t of TABS) tabs[t].addEventListener('click', () => selectTab(t));
+// the tabs pattern: arrow keys, Home and End move between the tabs
+byId<HTMLDivElement>('tabs').addEventListener('keydown', (e: KeyboardEvent) => {
+  const i = TABS.indexOf(tab);
+  const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : e.key === 'Home' ? TABS[0] : e.key === 'End' ? TABS[TABS.length - 1] : undefined;
+  if (!next) return;
+  e.preventDefault();
+  selectTab(next, true);
+});
+
+function showAllocations(status: AllocationsStatus): void {
+  const newCapture = status.kind === 'capturing' && allocationKind !== 'capturing';
+  if ((status.kind !== 'none' && !allocationsSeen) || newCapture) selectTab('allocations');
+  allocationsSeen ||= status.kind !== 'none';
+  allocationKind = status.kind;
+  allocations.update(status);
+}
 
 function renderRanges(current: RangeId): void {
   if (!state) return;
@@ -106,6 +153,7 @@ onMessage((message: ToWebview) => {
   switch (message.type) {
     case 'hydrate':
       state = message.state;
+      showAllocations(state.allocations);
       break;
     case 'status':
       if (!state) return;
@@ -117,6 +165,10 @@ onMessage((message: ToWebview) => {
       break;
     case 'persist':
       saveState(message.state);
+      return;
+    case 'allocations':
+      if (state) state = { ...state, allocations: message.status };
+      showAllocations(message.status);
       return;
   }
   render();
