@@ -19,6 +19,10 @@ export const Keys = {
   prometheusCompare: 'prometheus.compare',
   prometheusLabels: 'prometheus.labels',
   trendRefresh: 'trend.refreshSeconds',
+  debugImage: 'debugImage',
+  pythonFrames: 'python.frames',
+  captureWindow: 'capture.windowSeconds',
+  pathMappings: 'pathMappings',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

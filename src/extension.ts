@@ -6,10 +6,14 @@ import { ScopeStore } from './views/scopeStore.ts';
 import { kubeAccess } from './views/kubeAccess.ts';
 import { PrometheusConnections } from './views/prometheusConnection.ts';
 import { TrendPanel } from './views/trendPanel.ts';
+import { LeakFinder } from './commands/findLeakingLines.ts';
+import { Allocations } from './views/allocations.ts';
+import { LeakAnnotations } from './views/leakAnnotations.ts';
+import { registerLeakTerminalLinks } from './views/leakLinks.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
 // the view becomes visible or a command runs.
-export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel } {
+export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations } {
   const log = vscode.window.createOutputChannel('Memory Triage', { log: true });
   const version = (context.extension.packageJSON as { version?: string }).version ?? 'dev';
   log.info(`Kube Memory Triage ${version} activated`);
@@ -18,6 +22,8 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
   const pods = new PodTree(scopes, log);
   const statusBar = new PodStatusBar(pods);
   const prometheus = new PrometheusConnections(context, log);
+  // the panel's allocation clicks reach the step-3 report, built just below
+  let allocations: Allocations | undefined;
   const trend = new TrendPanel({
     extensionUri: context.extensionUri,
     connections: prometheus,
@@ -25,12 +31,25 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
     thresholds: () => pods.thresholds,
     selections: pods.view.onDidChangeSelection,
     listedPods: () => pods.snapshot?.pods ?? [],
+    allocationActions: {
+      open: (id, frame) => void allocations?.open(id, frame),
+      mapPath: (id) => void allocations?.mapPath(id),
+      save: () => void vscode.commands.executeCommand('memoryTriage.saveAllocationReport'),
+      findLeaks: () => void vscode.commands.executeCommand('memoryTriage.findLeakingLines', trend.current.target?.pods[0]),
+    },
     log,
   });
+  const annotations = new LeakAnnotations();
+  allocations = new Allocations({ trend, annotations, log });
+  const leaks = new LeakFinder();
+  const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
 
-  context.subscriptions.push(log, scopes, pods, statusBar, prometheus, trend, ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus }));
+  context.subscriptions.push(
+    log, scopes, pods, statusBar, prometheus, trend, annotations, allocations, leaks, links,
+    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations }),
+  );
   // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
-  return { pods, trend };
+  return { pods, trend, allocations };
 }
 
 export function deactivate(): void {}

@@ -4,6 +4,9 @@ import type { PodTree } from '../views/podTree.ts';
 import type { ScopeStore } from '../views/scopeStore.ts';
 import type { PrometheusConnections } from '../views/prometheusConnection.ts';
 import type { TrendPanel } from '../views/trendPanel.ts';
+import type { Allocations } from '../views/allocations.ts';
+import { openLocationFromText, selectionOrClipboard } from '../views/leakLinks.ts';
+import type { LeakFinder } from './findLeakingLines.ts';
 import { checkPodMemory, findOomKilled } from './checkPodMemory.ts';
 import { copyKubectlCommand, refreshPods, revealPod } from './podActions.ts';
 import { selectContext, selectNamespace, setLabelSelector } from './scopeCommands.ts';
@@ -20,6 +23,9 @@ export interface CommandContext {
   /** The memory trend webview (step 2) and where its Prometheus is. */
   readonly trend: TrendPanel;
   readonly prometheus: PrometheusConnections;
+  /** Step 3: the capture, and the report on screen (table, mapping, annotations). */
+  readonly leaks: LeakFinder;
+  readonly allocations: Allocations;
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -40,6 +46,11 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showTrend': (item?: unknown) => showTrend(ctx, ctx.trend, item),
     'memoryTriage.selectPrometheus': () => selectPrometheus(ctx, ctx.prometheus, ctx.trend),
     'memoryTriage.setPrometheusCredentials': () => ctx.prometheus.setCredentials(),
+    'memoryTriage.findLeakingLines': (item?: unknown) => ctx.leaks.run(ctx, item),
+    'memoryTriage.openLeakLocation': async () => openLocationFromText((await selectionOrClipboard()).text, (file, line) => ctx.allocations.openRemote(file, line)),
+    'memoryTriage.clearMemoryAnnotations': () => ctx.allocations.clear(),
+    'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),
+    'memoryTriage.openAllocationReport': (uri?: vscode.Uri) => ctx.allocations.openFile(uri),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
   };
 }

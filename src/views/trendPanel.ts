@@ -141,7 +141,7 @@ export class TrendPanel extends Disposable {
 
   async load(): Promise<void> {
     const target = this.target;
-    if (!target) return;
+    if (!target || (target.scope.kind === 'pods' && target.scope.names.length === 0)) return; // a report from a file: no pods to chart
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     this.setStatus({ kind: 'loading' });

@@ -160,10 +160,11 @@ export class AllocationsTable {
   }
 
   private table(rows: readonly AllocationRow[]): HTMLTableElement {
-    const table = el('table', 'alloc-table');
+    // Python's tracemalloc names no functions: no column of dashes then
+    const table = el('table', rows.some((r) => r.functionName) ? 'alloc-table' : 'alloc-table no-functions');
     const head = table.createTHead().insertRow();
     for (const name of COLUMNS) {
-      const th = el('th', name === 'Location' || name === 'Function' ? undefined : 'num', name);
+      const th = el('th', name === 'Location' ? undefined : name === 'Function' ? 'function' : 'num', name);
       th.scope = 'col';
       if (name === SORT_COLUMN[this.sort]) th.setAttribute('aria-sort', 'descending');
       head.append(th);

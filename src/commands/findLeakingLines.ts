@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import { ConfigValue, Keys } from '../config.ts';
+import { Disposable } from '../disposable.ts';
+import { CaptureError } from '../heap/captureError.ts';
+import { describeProcess } from '../heap/processList.ts';
+import { capturePython } from '../heap/python/pythonCapture.ts';
+import { containerPercent } from '../triage/pressure.ts';
+import type { AllocationReport, ContainerMemory, PodMemory } from '../triage/model.ts';
+import { targetForPod } from '../views/trendTargets.ts';
+import type { CommandContext } from './index.ts';
+
+// Runbook step 3 on the live process: which container, is it safe to trace, then the capture with
+// a countdown the user can cancel; the result goes to the allocations part of the trend panel and
+// onto the source lines.
+
+/** Bytes tracemalloc keeps per live block traced (its hash table), measured: docs/BENCHMARKS.md. */
+export const TRACE_BYTES_PER_BLOCK = 53;
+/** Bytes per traced block that each sample briefly copies (take_snapshot + grouping), measured. */
+export const SNAPSHOT_BYTES_PER_BLOCK = 170;
+
+interface Picked {
+  readonly pod: PodMemory;
+  /** undefined: a pod with several app containers, asked for next */
+  readonly container?: ContainerMemory;
+}
+
+function asPicked(item: unknown): Picked | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const c = item as { pod?: PodMemory; container?: ContainerMemory; ref?: unknown; containers?: unknown };
+  const pod = c.pod ?? (c.ref && Array.isArray(c.containers) ? (item as PodMemory) : undefined);
+  if (!pod?.ref) return undefined;
+  if (c.container) return { pod, container: c.container };
+  const apps = pod.containers.filter((x) => x.role !== 'init');
+  // one app container: no question to ask; several: asked below
+  return { pod, container: apps.length === 1 ? apps[0] : undefined };
+}
+
+async function pickTarget(ctx: CommandContext, item: unknown): Promise<Required<Picked> | undefined> {
+  let picked = asPicked(item) ?? asPicked(ctx.pods.view.selection[0]);
+  if (!picked) {
+    const pods = ctx.pods.snapshot?.pods ?? [];
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose the pod whose memory grows.');
+      await vscode.commands.executeCommand('memoryTriage.pods.focus');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, detail: p.containers.map((c) => c.name).join(', '), pod: p })),
+      { title: 'Find leaking lines in which pod?', matchOnDescription: true },
+    );
+    if (!pick) return undefined;
+    picked = asPicked(pick.pod);
+  }
+  if (picked && !picked.container) {
+    const apps = picked.pod.containers.filter((c) => c.role !== 'init');
+    const pick = await vscode.window.showQuickPick(
+      apps.map((c) => ({ label: c.name, description: c.image, container: c })),
+      { title: `Which container of ${picked.pod.ref.name}?` },
+    );
+    if (!pick) return undefined;
+    picked = { pod: picked.pod, container: pick.container };
+  }
+  return picked?.container ? { pod: picked.pod, container: picked.container } : undefined;
+}
+
+/** Near the limit, tracing may itself be what the OOM killer acts on: ask first, with the cost. */
+async function costAccepted(ctx: CommandContext, picked: Required<Picked>): Promise<boolean> {
+  // the tree's latest figures, not those of the row when it was drawn (a kill may have reset them)
+  const fresh = ctx.pods.snapshot?.pods.find((p) => p.uid === picked.pod.uid)?.containers.find((c) => c.name === picked.container.name);
+  const percent = containerPercent(fresh ?? picked.container);
+  const critical = ctx.pods.thresholds.critical;
+  if (percent === undefined || percent < critical) return true;
+  const go = 'Capture Anyway';
+  const detail =
+    `${picked.container.name} uses ${Math.floor(percent)}% of its memory limit (critical: ${critical}%). ` +
+    `tracemalloc keeps about ${TRACE_BYTES_PER_BLOCK} bytes per block allocated during the window and still alive, and each sample briefly ` +
+    `copies the traces (about ${SNAPSHOT_BYTES_PER_BLOCK} bytes per block): for small objects that is about as much again as what leaks. ` +
+    'It may itself trigger the OOM kill. A shorter window (memoryTriage.capture.windowSeconds) costs less.';
+  const choice = await vscode.window.showWarningMessage(`Tracing ${picked.pod.ref.name} costs memory in the pod`, { modal: true, detail }, go);
+  return choice === go;
+}
+
+export class LeakFinder extends Disposable {
+  private readonly windowSeconds = this.register(new ConfigValue<number>(Keys.captureWindow, 60));
+  private readonly frames = this.register(new ConfigValue<number>(Keys.pythonFrames, 10));
+  private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
+  /** Pods we told about the debug container that stays: say it once per pod. */
+  private readonly toldDebug = new Set<string>();
+  private running: AbortController | undefined;
+
+  constructor() {
+    super();
+    this.register({ dispose: () => this.running?.abort() });
+  }
+
+  async run(ctx: CommandContext, item?: unknown): Promise<AllocationReport | undefined> {
+    const session = ctx.pods.session;
+    if (!session) {
+      void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
+      return undefined;
+    }
+    if (this.running) {
+      void vscode.window.showInformationMessage('Memory Triage: a capture is running; cancel it from its notification first.');
+      return undefined;
+    }
+    const picked = await pickTarget(ctx, item);
+    if (!picked || !(await costAccepted(ctx, picked))) return undefined;
+    const { pod, container } = picked;
+    const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;
+    const target = targetForPod(pod);
+    const window = Math.max(5, Math.round(this.windowSeconds.value || 60));
+    const controller = (this.running = new AbortController());
+    // not awaited: the trend beside it may take its time (or fail) without holding up the capture
+    void ctx.allocations.status(target, { kind: 'capturing', title, message: 'Getting into the container…' });
+    try {
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          let last = '';
+          return capturePython(session.kubeConfig, pod.ref, container.name, {
+            frames: Math.max(1, Math.round(this.frames.value || 10)),
+            windowSeconds: window,
+            debugImage: this.debugImage.value,
+            signal: controller.signal,
+            pickProcess: async (choices) =>
+              (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which Python process of ${container.name}?` }))?.process,
+            onProgress: (message, secondsLeft) => {
+              const text = secondsLeft === undefined ? message : `${message}: ${secondsLeft} s left`;
+              if (text === last) return;
+              // the first countdown tick arms the page's own countdown; the rest only move the notification
+              if (secondsLeft === undefined || !last.startsWith(message)) {
+                void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt: secondsLeft === undefined ? undefined : Date.now() + secondsLeft * 1000 });
+                ctx.log.info(`Step 3 ${title}: ${message}`);
+              }
+              last = text;
+              progress.report({ message: text });
+            },
+          });
+        },
+      );
+      ctx.log.info(`Step 3 ${title}: ${report.sites.length} sites, ${report.method.description}`);
+      this.tellDebugContainer(pod, report);
+      await ctx.allocations.show(target, title, report);
+      return report;
+    } catch (err) {
+      const cancelled = err instanceof CaptureError && err.kind === 'cancelled';
+      const message = err instanceof Error ? err.message : String(err);
+      const hint = err instanceof CaptureError ? err.hint : undefined;
+      ctx.log.warn(`Step 3 ${title} ${cancelled ? 'cancelled' : 'failed'}: ${err instanceof Error && err.stack ? err.stack : message}`);
+      await ctx.allocations.status(target, cancelled ? { kind: 'error', title, message: 'The capture was cancelled; tracing was stopped in the process.' } : { kind: 'error', title, message, hint });
+      if (!cancelled) void vscode.window.showErrorMessage(`Memory Triage: ${message}${hint ? ` ${hint}` : ''}`);
+      return undefined;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private tellDebugContainer(pod: PodMemory, report: AllocationReport): void {
+    const key = `${pod.ref.context}/${pod.ref.namespace}/${pod.uid}`;
+    const debug = /ephemeral container (\S+)/.exec(report.method.description);
+    if (!debug || this.toldDebug.has(key)) return;
+    this.toldDebug.add(key);
+    void vscode.window.showInformationMessage(
+      `Memory Triage: the ephemeral container ${debug[1]} stays in ${pod.ref.name} until the pod is replaced (Kubernetes cannot remove ephemeral containers). It sleeps; later captures reuse it.`,
+    );
+  }
+}
