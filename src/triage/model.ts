@@ -163,3 +163,51 @@ export interface AllocationReport {
   readonly groups?: readonly AllocationGroup[];
   readonly method: CaptureMethod;
 }
+
+/** Step 4: one connection pool as the live process holds it (SQLAlchemy's QueuePool, pg's Pool...). */
+export interface PoolFigures {
+  /** Where it was found: 'infrastructure.db:engine', or 'gc' for one found by the garbage-collector scan. */
+  readonly foundAt: string;
+  /** The database URL without its password. */
+  readonly url?: string;
+  readonly poolClass: string;
+  readonly size?: number;
+  readonly checkedIn?: number;
+  readonly checkedOut?: number;
+  readonly overflow?: number;
+  readonly maxOverflow?: number;
+  readonly timeoutSeconds?: number;
+  /** Seconds each checked-out connection has been out, where the pool keeps it. */
+  readonly outForSeconds?: readonly number[];
+}
+
+/** Step 4: the pod's TCP sockets to one remote address and port in one state (from /proc/net/tcp{,6}). */
+export interface SocketGroup {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly state: string; // ESTABLISHED, TIME_WAIT, ...
+  readonly count: number;
+  /** 'PostgreSQL' for 5432, ... from the configured database ports. */
+  readonly service?: string;
+}
+
+/** One look at the pool and the sockets; what could not be measured is said in `problems`. */
+export interface PoolCheck {
+  readonly at: Date;
+  readonly pools: readonly PoolFigures[];
+  readonly sockets: readonly SocketGroup[];
+  readonly problems: readonly string[];
+}
+
+export type PoolVerdictKind = 'exhausted' | 'leaking' | 'healthy' | 'unknown';
+
+export interface PoolReport {
+  readonly pod: PodRef;
+  readonly container: string;
+  readonly pid?: number;
+  /** One check, or two a window apart (growth tells a leak from a busy pool). */
+  readonly checks: readonly PoolCheck[];
+  readonly verdict: { readonly kind: PoolVerdictKind; readonly text: string };
+  /** How it was measured: 'SQLAlchemy pool read in the live process by gdb in ...; sockets from /proc/net/tcp'. */
+  readonly method: string;
+}
