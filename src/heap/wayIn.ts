@@ -4,7 +4,7 @@
 // before anything is started. Used by step 3 (leaks) and step 4 (the DB pool).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type AccessCheck, describeCheck, missingAccess } from '../cluster/access.ts';
-import { DebugContainerError, ensureDebugContainer } from '../cluster/debugContainer.ts';
+import { DebugContainerError, ensureDebugContainer, runningDebugContainer } from '../cluster/debugContainer.ts';
 import { ExecError, execInPod, type ExecOptions, type ExecResult, type ExecTarget } from '../cluster/podExec.ts';
 import { CaptureError } from './captureError.ts';
 import { headArgv, parseHead, pidsOf, type ContainerProcess } from './processList.ts';
@@ -76,14 +76,20 @@ export async function openWayIn(kc: KubeConfig, target: ExecTarget, opts: WayInO
       describe: () => `gdb in the container ${target.container}`,
     };
   }
-  await requireAccess(kc, [{ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: ns }], `The image of ${target.container} has no gdb, so an ephemeral debug container`, signal);
-  opts.onStep?.(`starting a debug container (${opts.debugImage}) beside ${target.container}`);
-  let debug: { name: string; reused: boolean };
-  try {
-    debug = await ensureDebugContainer(kc, { namespace: ns, pod: target.pod, container: target.container, image: opts.debugImage }, { signal });
-  } catch (err) {
-    if (err instanceof DebugContainerError) throw new CaptureError(`debug-${err.kind}`, err.message, debugHint(err, opts.debugImage));
-    throw err;
+  const debugTarget = { namespace: ns, pod: target.pod, container: target.container, image: opts.debugImage };
+  // One of ours that runs already needs no new permission: exec into it is enough.
+  const running = await runningDebugContainer(kc, debugTarget, signal);
+  let debug: { name: string; reused: boolean } = { name: running ?? '', reused: true };
+  if (!running) {
+    const why = opts.forceDebugContainer ? `ptrace was refused in ${target.container}, so an ephemeral debug container` : `The image of ${target.container} has no gdb, so an ephemeral debug container`;
+    await requireAccess(kc, [{ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: ns }], why, signal);
+    opts.onStep?.(`starting a debug container (${opts.debugImage}) beside ${target.container}`);
+    try {
+      debug = await ensureDebugContainer(kc, debugTarget, { signal });
+    } catch (err) {
+      if (err instanceof DebugContainerError) throw new CaptureError(`debug-${err.kind}`, err.message, debugHint(err, opts.debugImage));
+      throw err;
+    }
   }
   const inDebug = execIn(debug.name);
   if (!(await hasGdb(inDebug))) {
