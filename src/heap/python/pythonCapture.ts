@@ -9,7 +9,7 @@ import { CaptureError } from '../captureError.ts';
 import { candidates, describeProcess, isPython, type ContainerProcess } from '../processList.ts';
 import { openWayIn, type WayIn } from '../wayIn.ts';
 import type { CaptureArgs, CaptureMode } from './captureScript.ts';
-import { inject, type Injection } from './inject.ts';
+import { inject, targetGone, type Injection } from './inject.ts';
 import { tracemallocReport } from './tracemallocReport.ts';
 
 export interface PythonCaptureOptions {
@@ -67,9 +67,12 @@ export async function capturePython(kc: KubeConfig, pod: PodRef, container: stri
   }
   try {
     const until = Date.now() + window * 1000;
-    while (Date.now() < until) {
+    for (let tick = 1; Date.now() < until; tick++) {
       opts.onProgress?.('measuring what grows', Math.ceil((until - Date.now()) / 1000));
       await sleep(Math.min(1000, until - Date.now()), opts.signal);
+      // A target OOM-killed in the window (tracing costs memory) ends the capture then, not at its end.
+      const why = tick % 5 === 0 ? await way.gone().catch(() => undefined) : undefined;
+      if (why) throw targetGone(why);
     }
     step('taking the result');
     const stop = await inject(way, proc.pid, args('stop'), opts.signal);
@@ -79,7 +82,7 @@ export async function capturePython(kc: KubeConfig, pod: PodRef, container: stri
     });
   } catch (err) {
     // Leave nothing behind: tracing off and the sampler gone (it also stops itself at its deadline).
-    await inject(way, proc.pid, args('abort')).catch(() => {});
+    if (!(err instanceof CaptureError && err.kind === 'target-gone')) await inject(way, proc.pid, args('abort')).catch(() => {});
     throw err;
   }
 }
