@@ -195,6 +195,14 @@ def _kmt_capture(A):
                "growthSize": int(sum(r[0] for r in rows)), "sites": listed,
                "tracebacks": [{"size": v[0], "count": v[1], "frames": [frame(f) for f in k]} for k, v in biggest]})
     except BaseException as e:
+        # A start that cannot hand back its answer (an unwritable /tmp, say) must not leave tracing on:
+        # the host never learns it started, so no stop or abort would come before the deadline.
+        try:
+            st = getattr(sys, "_kube_memory_triage", None)
+            if A.get("mode") == "start" and st is not None and st["token"] == A["token"]:
+                st["end"]()
+        except BaseException:
+            pass
         try:
             write({"ok": False, "error": type(e).__name__, "detail": str(e)[:500]})
         except BaseException:
