@@ -43,6 +43,11 @@ async function pythonProcess(way: WayIn, container: string, opts: PythonCaptureO
   return picked;
 }
 
+/** Not when gdb never got in, another capture owns the process, or the process is gone. */
+function mayHaveStarted(err: unknown): boolean {
+  return !(err instanceof CaptureError && ['ptrace', 'not-python', 'no-safe-point', 'busy', 'target-gone', 'forbidden'].includes(err.kind));
+}
+
 export async function capturePython(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
   const target = { namespace: pod.namespace, pod: pod.name, container };
   const step = (m: string) => opts.onProgress?.(m);
@@ -55,15 +60,24 @@ export async function capturePython(kc: KubeConfig, pod: PodRef, container: stri
     sampleSeconds: Math.max(1, window / 6), deadlineSeconds: window * 2 + 120, topSites: 200, topTracebacks: 20,
   });
   step(`starting tracemalloc in ${describeProcess(proc)} (${way.describe()})`);
+  // A start that failed after our program may have run (its answer lost, cancelled, timed out) is aborted.
+  const startIn = async (w: WayIn): Promise<Injection> => {
+    try {
+      return await inject(w, proc.pid, args('start'), opts.signal);
+    } catch (err) {
+      if (mayHaveStarted(err)) await inject(w, proc.pid, args('abort')).catch(() => {});
+      throw err;
+    }
+  };
   let start: Injection;
   try {
-    start = await inject(way, proc.pid, args('start'), opts.signal);
+    start = await startIn(way);
   } catch (err) {
     // gdb was in the image, but ptrace is not allowed there: the debug container has SYS_PTRACE.
     if (!(err instanceof CaptureError && err.kind === 'ptrace' && !way.debugContainer)) throw err;
     step('ptrace refused in the app container: using an ephemeral debug container');
     way = await openWayIn(kc, target, { debugImage: opts.debugImage, forceDebugContainer: true, signal: opts.signal, onStep: step });
-    start = await inject(way, proc.pid, args('start'), opts.signal);
+    start = await startIn(way);
   }
   try {
     const until = Date.now() + window * 1000;
