@@ -25,6 +25,8 @@ export interface PythonCaptureOptions {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Cancelled between two sleeps (in a progress callback, during a pod read): no abort event will come.
+    if (signal?.aborted) return reject(new CaptureError('cancelled', 'Cancelled.'));
     const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
     const onAbort = () => { clearTimeout(t); reject(new CaptureError('cancelled', 'Cancelled.')); };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -49,6 +51,16 @@ function mayHaveStarted(err: unknown): boolean {
 }
 
 export async function capturePython(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
+  try {
+    return await capture(kc, pod, container, opts);
+  } catch (err) {
+    // A cancel reaches the API calls and execs as an AbortError: the caller gets one kind for it.
+    if (opts.signal?.aborted && !(err instanceof CaptureError && err.kind === 'cancelled')) throw new CaptureError('cancelled', 'Cancelled.');
+    throw err;
+  }
+}
+
+async function capture(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
   const target = { namespace: pod.namespace, pod: pod.name, container };
   const step = (m: string) => opts.onProgress?.(m);
   let way = await openWayIn(kc, target, { debugImage: opts.debugImage, signal: opts.signal, onStep: step });
