@@ -3,7 +3,8 @@
 // healthy one grows nowhere above noise; an image without gdb goes through an ephemeral debug
 // container that a second capture reuses; an image with gdb is entered directly, and when ptrace
 // is refused there the debug container takes over; a 403 and a debug image that cannot ptrace end
-// with messages that say why; nothing is left in the pod and tracing is off afterwards.
+// with messages that say why; a target OOM-killed in the window and a cancel end the capture at
+// once; nothing is left in the pod and tracing is off afterwards.
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
@@ -155,8 +156,20 @@ describe('capturePython on real containers', { timeout: 170_000 }, () => {
     await leftNothing('leaky');
   });
 
+  it('cancelled in the window: cancelled, tracing stopped in the target and nothing left', async () => {
+    const cancel = new AbortController();
+    const p = capture('healthy', { windowSeconds: 60, signal: cancel.signal, onProgress: (m) => { if (m === 'measuring what grows') cancel.abort(); } });
+    const t0 = Date.now();
+    const err = await rejection(p);
+    assert.equal(err.kind, 'cancelled');
+    assert.ok(Date.now() - t0 < 20_000, 'it did not wait out the window');
+    await leftNothing('healthy');
+    // The next test's capture of this pod finds tracing off.
+  });
+
   it('the healthy pod: no site grows above noise', async () => {
     const report = await capture('healthy', { windowSeconds: 10 });
+    assert.ok(tracingWasOff(report), 'the cancelled capture stopped tracemalloc');
     const leak = growth(leakyReport)[0]!.growthBytes!;
     const [top] = growth(report);
     assert.ok(report.sites.length > 0, 'it did trace allocations');
