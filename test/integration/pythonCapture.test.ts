@@ -47,6 +47,8 @@ const config: Partial<ClusterConfig> = {
     app('fresh', 'orders-api:1.9.0', healthy),
     app('with-gdb', 'orders-api-gdb:1', healthy),
     app('hardened', 'orders-api-gdb:1', healthy, { command: nonDumpable }),
+    // Tracing on from its start, with one frame, as PYTHONTRACEMALLOC=1 does.
+    app('traced', 'orders-api:1.8.3', { LEAK_KB_PER_REQUEST: '48', REQUESTS_PER_SECOND: '10', PYTHONTRACEMALLOC: '1' }),
     // About 8 MiB/s into 128 MiB: OOM-killed some 10 s after each start.
     app('doomed', 'orders-api:1.8.3', { LEAK_KB_PER_REQUEST: '400', REQUESTS_PER_SECOND: '20' }, { limits: { memory: '128Mi' } }),
   ],
@@ -224,5 +226,18 @@ describe('capturePython on real containers', { timeout: 170_000 }, () => {
     assert.match(hardened.method.description, /injected by gdb in the ephemeral container kmt-debug-\w+ /);
     assert.ok(hardened.sites.some((s) => s.file === '/app/app/handlers.py'), 'it traced the service');
     await leftNothing('hardened');
+  });
+
+  it('PYTHONTRACEMALLOC=1: growth from the start of the window, and tracing is left on as it was', async () => {
+    const first = await capture('traced');
+    assert.match(first.method.notes![0]!, /^tracemalloc was already on \(PYTHONTRACEMALLOC\)/);
+    const [top] = growth(first);
+    assert.equal(`${top!.file}:${top!.line}`, `/app/app/handlers.py:${renderLine}`, fmt(first));
+    // Traced since the process started: the cache holds blocks from before the window too.
+    assert.ok(top!.count > top!.growthCount! && top!.growthCount! > 20 && top!.growthBytes! > 1024 * 1024, `${top!.count} blocks, ${top!.growthCount} since the start; ${fmt(first)}`);
+    assert.equal(top!.traceback!.length, 1, 'one frame, as the setting says');
+    const second = await capture('traced');
+    assert.match(second.method.notes![0]!, /already on/, 'not stopped: it was not ours');
+    await leftNothing('traced');
   });
 });
