@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 import { rawRequest } from '../cluster/client.ts';
-import { execInPod } from '../../src/cluster/podExec.ts';
+import { ExecError, execInPod } from '../../src/cluster/podExec.ts';
 import { CaptureError } from '../../src/heap/captureError.ts';
 import { capturePython, type PythonCaptureOptions } from '../../src/heap/python/pythonCapture.ts';
 import type { AllocationReport } from '../../src/triage/model.ts';
@@ -81,7 +81,7 @@ const tracingWasOff = (r: AllocationReport) => /^tracemalloc was off: started fo
 const growth = (r: AllocationReport) => [...r.sites].sort((a, b) => (b.growthBytes ?? 0) - (a.growthBytes ?? 0));
 const fmt = (r: AllocationReport) => growth(r).slice(0, 4).map((s) => `${s.file}:${s.line} +${s.growthBytes}`).join(', ');
 
-describe('capturePython on real containers', { timeout: 170_000 }, () => {
+describe('capturePython on real containers', { timeout: 240_000 }, () => {
   before(async () => {
     cluster = await startCluster({ config, prometheus: false });
     kc = new KubeConfig();
@@ -239,5 +239,12 @@ describe('capturePython on real containers', { timeout: 170_000 }, () => {
     const second = await capture('traced');
     assert.match(second.method.notes![0]!, /already on/, 'not stopped: it was not ours');
     await leftNothing('traced');
+  });
+
+  it('execInPod: exit codes, a missing executable, bounded output', async () => {
+    assert.deepEqual(await exec('healthy', ['sh', '-c', 'echo out; echo err >&2; exit 3']), { exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
+    await assert.rejects(exec('healthy', ['gdb', '--version']), (e: unknown) => e instanceof ExecError && e.kind === 'not-found' && /gdb: not found in container api/.test(e.message));
+    const flood = execInPod(kc, { namespace: 'default', pod: 'healthy', container: 'api' }, ['python3', '-c', 'print("x" * 100000)'], { maxBytes: 1000 });
+    await assert.rejects(flood, (e: unknown) => e instanceof ExecError && e.kind === 'too-much-output' && e.message === 'python3 wrote more than 1000 bytes');
   });
 });
