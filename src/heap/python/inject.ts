@@ -50,6 +50,11 @@ export function failureOf(events: DriverEvent[], stderr: string, pid: number): C
   if (events.some((e) => e.event === 'no-safe-point')) {
     return new CaptureError('no-safe-point', `Process ${pid} ran no Python code in time: no safe point to inject at; nothing was changed in it.`, 'Try again when it serves traffic; a process blocked in C code cannot be traced this way.');
   }
+  const noResult = events.find((e) => e.event === 'no-result');
+  if (noResult && !events.some((e) => e.event === 'result')) {
+    return new CaptureError('failed', `The program ran in process ${pid} but its result file could not be read (${String(noResult.message ?? '').trim()}).`,
+      "The program writes its result into the target's /tmp: a read-only root filesystem needs a writable /tmp (an emptyDir volume).");
+  }
   if (!events.some((e) => e.event === 'result')) {
     const why = /Python scripting is not supported/.test(stderr) ? 'this gdb was built without Python' : stderr.trim().split('\n').slice(-3).join(' ') || 'no output';
     return new CaptureError('failed', `The injection into process ${pid} gave no result (${why}).`);
