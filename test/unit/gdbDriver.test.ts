@@ -40,6 +40,9 @@ test('failureOf: each driver outcome without a result is its CaptureError kind, 
   assert.match(failure([], 'Python scripting is not supported in this copy of GDB.\n')!.message, /built without Python/);
   assert.match(failure([{ event: 'injected', rc: -1 }], 'line 1\nline 2\nline 3\nlast words\n')!.message, /no result \(line 2 line 3 last words\)/);
   assert.match(failure([])!.message, /no result \(no output\)/);
+  const unread = failure([{ event: 'injected', rc: 0 }, { event: 'no-result', message: "[Errno 2] No such file or directory: '/tmp/kmt-ab.json'" }])!;
+  assert.equal(unread.message, "The program ran in process 42 but its result file could not be read ([Errno 2] No such file or directory: '/tmp/kmt-ab.json').");
+  assert.match(unread.hint!, /writable \/tmp/);
   assert.equal(failure([{ event: 'injected', rc: 0 }, { event: 'result', data: '{}' }]), undefined);
 });
 
@@ -110,6 +113,9 @@ test('the real driver under gdb runs a program in a live python at a safe point,
     assert.deepEqual(JSON.parse(String(r.events.find((e) => e.event === 'result')!.data)), { pid: target.pid, thread: 'MainThread' });
     assert.deepEqual(readdirSync(dir), ['target.py'], 'the result file is gone');
     assert.equal(target.exitCode, null, 'the target runs on after the detach');
+    // A program that ran but wrote no result (an unwritable /tmp): said so, not "no output".
+    const silent = await driver(target.pid!, out, bootstrapFor('pass'));
+    assert.match(failureOf(silent.events, silent.stderr, target.pid!)?.message ?? '', /ran in process \d+ but its result file could not be read \(\[Errno 2\] No such file or directory/);
     target.kill('SIGKILL');
   }
 });
