@@ -60,7 +60,7 @@ export function tracemallocReport(result: Record<string, unknown>, ctx: CaptureC
     tracingBefore
       ? `tracemalloc was already on (PYTHONTRACEMALLOC): sizes are everything traced; growth is measured from the start of the window`
       : `tracemalloc was off: started for the window (${num(result.frames, 'frame count')} frames) and stopped again, so only what was allocated during it is traced`,
-    `growth: the Theil-Sen slope of each site's traced size over ${num(result.samples, 'sample count')} samples in the window, so a buffer made once or replaced does not count as growing`,
+    `growth: the Theil-Sen slope of each site's traced size over ${num(result.samples, 'sample count')} samples in the window (none for a site that rose between two samples only), so a buffer made once or replaced does not count as growing`,
     `sites are the first frame of the service's own code in each allocating traceback (else the allocating line)`,
     `tracemalloc's own memory at the end: ${Math.round(num(result.overheadBytes, 'overhead') / 1024)} KiB for ${Math.round(num(result.tracedBytes, 'traced size') / 1024)} KiB traced`,
     `the process was paused ${pause} (gdb stop, then our code holding the GIL)`,
