@@ -113,6 +113,17 @@ test('tracing off: the leak line grows, a buffer made once and one replaced do n
   assert.ok(!existsSync(join(dir, 'result.json.tmp')));
 });
 
+test('a buffer made once in the middle of the window is a step, not growth; the leak still grows', { skip: !existsSync(python) && 'no /usr/bin/python3' }, async (t) => {
+  const { call, run, site } = setup(t);
+  const [, stop] = await run([call('start', 'm'), { leak: 1.5 }, { once: 1 }, { leak: 1.5 }, call('stop', 'm')]);
+  const once = site(stop!, 'ONCE')!;
+  const leak = site(stop!, 'LEAK')!;
+  assert.ok(Math.abs(once.size - 10 * MiB) < MiB && once.sinceStart > 9 * MiB, 'it is there, all of it new');
+  assert.equal(once.growth, 0);
+  assert.ok(leak.growth > 2 * MiB, `the leak grows (${leak.growth})`);
+  assert.equal(stop!.sites![0]!.line, lineOf('LEAK'));
+});
+
 test('PYTHONTRACEMALLOC=1: the start is the baseline (compare semantics), what was traced before stays, and tracing stays on', { skip: !existsSync(python) && 'no /usr/bin/python3' }, async (t) => {
   const { call, run, site } = setup(t);
   const [start, stop, after] = await run([call('start', 'b'), { leak: 2 }, call('stop', 'b'), { state: 1 }], { PYTHONTRACEMALLOC: '1' });
