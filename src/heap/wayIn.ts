@@ -52,7 +52,9 @@ async function listProcesses(run: (argv: string[]) => Promise<ExecResult>): Prom
     const ls = await run(['ls', '/proc']);
     const pids = pidsOf(ls.stdout);
     if (ls.exitCode !== 0 || pids.length === 0) return undefined;
-    return parseHead((await run(headArgv(pids))).stdout);
+    // none parsed (head failed, every process changed under us): the debug container may read them
+    const parsed = parseHead((await run(headArgv(pids))).stdout);
+    return parsed.length > 0 ? parsed : undefined;
   } catch (err) {
     if (err instanceof ExecError && err.kind === 'not-found') return undefined;
     throw err;
