@@ -11,7 +11,7 @@ import { Allocations } from './views/allocations.ts';
 import { LeakAnnotations } from './views/leakAnnotations.ts';
 import { registerLeakTerminalLinks } from './views/leakLinks.ts';
 import { DbChecker } from './commands/checkDbConnections.ts';
-import { checkDbConnections } from './commands/dbCheckPending.ts';
+import { dbCheckProducer } from './commands/dbCheckPending.ts';
 import { PoolStore } from './views/poolStore.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
@@ -42,13 +42,13 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
       save: () => void vscode.commands.executeCommand('memoryTriage.saveAllocationReport'),
       findLeaks: () => void vscode.commands.executeCommand('memoryTriage.findLeakingLines', trend.current.target?.pods[0]),
     },
-    poolActions: { checkAgain: () => void vscode.commands.executeCommand('memoryTriage.checkDbConnections', dbChecks?.lastTarget ?? trend.current.target?.pods[0]) },
+    poolActions: { checkAgain: () => void vscode.commands.executeCommand('memoryTriage.checkDbConnections', dbChecks?.againTarget ?? trend.current.target?.pods[0]) },
     log,
   });
   const annotations = new LeakAnnotations();
   allocations = new Allocations({ trend, annotations, log });
   const leaks = new LeakFinder();
-  dbChecks = new DbChecker(checkDbConnections, pools);
+  dbChecks = new DbChecker(dbCheckProducer, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
 
   context.subscriptions.push(

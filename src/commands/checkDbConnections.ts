@@ -25,29 +25,40 @@ export interface DbCheckOptions {
   readonly onProgress?: (message: string, secondsLeft?: number) => void;
 }
 
-/** The producer (src/heap/dbCheck.ts checkDbConnections), passed in by extension.ts. */
-export type DbConnectionsCheck = (kc: KubeConfig, pod: PodRef, container: string, opts: DbCheckOptions) => Promise<PoolReport>;
+/** The producer (src/heap/dbCheck.ts), passed in by extension.ts: two checks a window apart, or one more after a report. */
+export interface DbCheckProducer {
+  check(kc: KubeConfig, pod: PodRef, container: string, opts: DbCheckOptions): Promise<PoolReport>;
+  recheck(kc: KubeConfig, previous: PoolReport, opts: DbCheckOptions): Promise<PoolReport>;
+}
+
+/** Check Again is asked with the report it continues (the DB row, the panel's button). */
+function previousOf(item: unknown, picked: PickedContainer): PoolReport | undefined {
+  const report = (item as { report?: PoolReport } | undefined)?.report;
+  const same = report && report.pod.context === picked.pod.ref.context && report.pod.namespace === picked.pod.ref.namespace && report.pod.name === picked.pod.ref.name && report.container === picked.container.name;
+  return same ? report : undefined;
+}
 
 export class DbChecker extends Disposable {
   private readonly engines = this.register(new ConfigValue<unknown>(Keys.pythonEngines, DEFAULT_ENGINES));
   private readonly ports = this.register(new ConfigValue<unknown>(Keys.dbPorts, DEFAULT_DB_PORTS));
   private readonly window = this.register(new ConfigValue<unknown>(Keys.dbWindow, 30));
   private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
-  private readonly check: DbConnectionsCheck;
+  private readonly producer: DbCheckProducer;
   private readonly store: PoolStore;
   private running: AbortController | undefined;
   private last: PickedContainer | undefined;
 
-  constructor(check: DbConnectionsCheck, store: PoolStore) {
+  constructor(producer: DbCheckProducer, store: PoolStore) {
     super();
-    this.check = check;
+    this.producer = producer;
     this.store = store;
     this.register({ dispose: () => this.running?.abort() });
   }
 
-  /** The pod and container of the last check started: what Check Again checks. */
-  get lastTarget(): PickedContainer | undefined {
-    return this.last;
+  /** What the panel's Check Again checks: the last pod and container, with its report when there is one. */
+  get againTarget(): (PickedContainer & { readonly report?: PoolReport }) | undefined {
+    const last = this.last;
+    return last ? { ...last, report: this.store.get(last.pod.uid)?.report } : undefined;
   }
 
   async run(ctx: CommandContext, item?: unknown): Promise<PoolReport | undefined> {
@@ -63,6 +74,7 @@ export class DbChecker extends Disposable {
     const picked = await pickContainer(ctx, item, 'Check the database connections of which pod?');
     if (!picked) return undefined;
     this.last = picked;
+    const previous = previousOf(item, picked);
     const { pod, container } = picked;
     const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;
     const target = targetForPod(pod);
@@ -79,7 +91,7 @@ export class DbChecker extends Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let last = '';
-          return this.check(session.kubeConfig, pod.ref, container.name, {
+          const opts: DbCheckOptions = {
             engines: engines.value,
             dbPorts: ports.value,
             windowSeconds: window,
@@ -96,7 +108,8 @@ export class DbChecker extends Disposable {
               last = text;
               progress.report({ message: text });
             },
-          });
+          };
+          return previous ? this.producer.recheck(session.kubeConfig, previous, opts) : this.producer.check(session.kubeConfig, pod.ref, container.name, opts);
         },
       );
       if (controller.signal.aborted) throw new CaptureError('cancelled', 'Cancelled.');

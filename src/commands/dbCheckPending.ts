@@ -1,8 +1,9 @@
 import { CaptureError } from '../heap/captureError.ts';
-import type { DbConnectionsCheck } from './checkDbConnections.ts';
+import type { DbCheckProducer } from './checkDbConnections.ts';
 
 // Stand-in for src/heap/dbCheck.ts (built on another branch): extension.ts imports the producer
 // from here until the merge, which replaces this file's one import there and deletes this file.
-export const checkDbConnections: DbConnectionsCheck = async () => {
+const pending = async (): Promise<never> => {
   throw new CaptureError('failed', 'Check DB Connections is not built into this version yet.');
 };
+export const dbCheckProducer: DbCheckProducer = { check: pending, recheck: pending };
