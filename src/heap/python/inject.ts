@@ -50,11 +50,22 @@ export function failureOf(events: DriverEvent[], stderr: string, pid: number): C
   if (events.some((e) => e.event === 'no-safe-point')) {
     return new CaptureError('no-safe-point', `Process ${pid} ran no Python code in time: no safe point to inject at; nothing was changed in it.`, 'Try again when it serves traffic; a process blocked in C code cannot be traced this way.');
   }
+  const noResult = events.find((e) => e.event === 'no-result');
+  if (noResult && !events.some((e) => e.event === 'result')) {
+    return new CaptureError('failed', `The program ran in process ${pid} but its result file could not be read (${String(noResult.message ?? '').trim()}).`,
+      "The program writes its result into the target's /tmp: a read-only root filesystem needs a writable /tmp (an emptyDir volume).");
+  }
   if (!events.some((e) => e.event === 'result')) {
     const why = /Python scripting is not supported/.test(stderr) ? 'this gdb was built without Python' : stderr.trim().split('\n').slice(-3).join(' ') || 'no output';
     return new CaptureError('failed', `The injection into process ${pid} gave no result (${why}).`);
   }
   return undefined;
+}
+
+/** The target's process ended under the capture (its container restarted, was OOM-killed, our debug container ended). */
+export function targetGone(why: string): CaptureError {
+  return new CaptureError('target-gone', `The target went away during the capture: ${why}.`,
+    'Capture again once it runs; if it is OOM-killed this fast, a shorter window (memoryTriage.capture.windowSeconds) ends before the kill.');
 }
 
 export async function inject(way: WayIn, pid: number, args: CaptureArgs, signal?: AbortSignal): Promise<Injection> {
@@ -67,10 +78,12 @@ export async function inject(way: WayIn, pid: number, args: CaptureArgs, signal?
   try {
     out = await way.run(invocation.argv, { stdin: invocation.stdin, timeoutMs: 90_000, signal, maxBytes: 64 * 1024 * 1024 });
   } catch (err) {
-    if (err instanceof ExecError && err.kind === 'not-running') {
-      throw new CaptureError('target-gone', `The container ${way.container} stopped: the target restarted or was OOM-killed during the capture.`);
-    }
     if (err instanceof ExecError && err.kind === 'cancelled') throw new CaptureError('cancelled', 'Cancelled.');
+    if (err instanceof ExecError && (err.kind === 'not-running' || err.kind === 'connection')) {
+      // The exec's own error rarely says it (a bare 400 for a container that ended): ask the pod.
+      const why = await way.gone().catch(() => undefined);
+      if (why || err.kind === 'not-running') throw targetGone(why ?? `the container ${way.container} stopped`);
+    }
     throw err;
   }
   const events = parseDriverOutput(out.stdout);
