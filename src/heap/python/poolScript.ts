@@ -4,13 +4,14 @@
 // only (a module the process has not imported is reported missing, never imported, unlike the
 // runbook's `python -c "from infrastructure.db import engine ..."`, which builds a new engine with
 // 0 checked out), and the garbage-collector scan runs only when SQLAlchemy is loaded already. It
-// never prints (the target's logs are the user's) and writes one JSON result file. Every engine
+// never prints and answers through the shared wrapper (resultProgram.ts). Every engine
 // is read under its own try: one odd object does not lose the others.
 //
 // How long each checked-out connection has been out is not sent: SQLAlchemy's pools keep no
 // checkout time (a _ConnectionRecord has `starttime`, when its DBAPI connection was made, which a
 // reused connection's checkout can be long after), and a made-up figure would mislead.
 import type { PoolFigures } from '../../triage/model.ts';
+import { resultProgram } from './resultProgram.ts';
 
 export interface PoolArgs {
   /** Result file, as the target sees it (its /tmp). */
@@ -24,122 +25,107 @@ export interface PoolArgs {
 }
 
 const script = String.raw`
-def _kmt_pools(A):
-    import json, os, sys
-    out = A["out"]
+def _kmt_pools(A, write):
+    import os, sys
+    found, seen, missing = [], set(), []
 
-    def write(obj):
-        tmp = out + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(obj, f, separators=(",", ":"))
-        os.replace(tmp, out)
+    def is_sa(t, name):
+        return any(c.__name__ == name and (c.__module__ or "").startswith("sqlalchemy") for c in t.__mro__)
 
-    try:
-        found, seen, missing = [], set(), []
+    def number(v):
+        if callable(v):
+            v = v()
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
-        def is_sa(t, name):
-            return any(c.__name__ == name and (c.__module__ or "").startswith("sqlalchemy") for c in t.__mro__)
-
-        def number(v):
-            if callable(v):
-                v = v()
-            return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-        def field(pool, name):
-            try:
-                return number(getattr(pool, name))
-            except Exception:
-                return None
-
-        def url_of(engine):
-            try:
-                u = engine.url
-                render = getattr(u, "render_as_string", None)
-                # 1.3's URL has no render_as_string; its repr hides the password too.
-                return str(render(hide_password=True) if render else repr(u))[:500]
-            except Exception:
-                return None
-
-        def add(found_at, engine, pool):
-            if id(pool) in seen or len(found) >= int(A["maxPools"]):
-                return
-            seen.add(id(pool))
-            p = {"foundAt": found_at, "poolClass": type(pool).__name__}
-            if engine is not None:
-                p["url"] = url_of(engine)
-            for key, name in (("size", "size"), ("checkedIn", "checkedin"), ("checkedOut", "checkedout"),
-                              ("overflow", "overflow"), ("maxOverflow", "_max_overflow"), ("timeoutSeconds", "_timeout")):
-                p[key] = field(pool, name)
-            found.append(p)
-
-        def take(found_at, obj):
-            t = type(obj)
-            if is_sa(t, "AsyncEngine"):
-                obj, t = obj.sync_engine, type(obj.sync_engine)
-            if is_sa(t, "Engine"):
-                return add(found_at, obj, obj.pool)
-            if is_sa(t, "Pool"):
-                return add(found_at, None, obj)
-            raise TypeError("it is a %s.%s, not a SQLAlchemy Engine or Pool" % (t.__module__, t.__qualname__))
-
-        for path in A["engines"]:
-            mod_name, _, attr = path.partition(":")
-            try:
-                obj = sys.modules.get(mod_name)
-                if obj is None:
-                    missing.append({"path": path, "why": "the module %s is not imported in this process" % mod_name})
-                    continue
-                for part in attr.split(".") if attr else []:
-                    if not hasattr(obj, part):
-                        raise LookupError("%s has no attribute %s" % (mod_name, attr))
-                    obj = getattr(obj, part)
-                take(path, obj)
-            except Exception as e:
-                missing.append({"path": path, "why": str(e)[:300]})
-
-        scanned, truncated = 0, False
-        if "sqlalchemy" in sys.modules:
-            import gc
-            kinds, engines, pools = {}, [], []
-            limit = int(A["gcLimit"])
-            for o in gc.get_objects():
-                scanned += 1
-                if scanned > limit:
-                    truncated = True
-                    break
-                t = type(o)
-                k = kinds.get(t)
-                if k is None:
-                    try:
-                        k = "engine" if is_sa(t, "Engine") else "pool" if is_sa(t, "Pool") else ""
-                    except Exception:
-                        k = ""
-                    kinds[t] = k
-                if k:
-                    (engines if k == "engine" else pools).append(o)
-            # Engines first: a pool reached through its engine comes with the engine's URL.
-            for o in engines:
-                try:
-                    add("gc", o, o.pool)
-                except Exception:
-                    pass
-            for o in pools:
-                add("gc", None, o)
-        sa = sys.modules.get("sqlalchemy")
-        write({"ok": True, "python": sys.version.split()[0], "pid": os.getpid(),
-               "sqlalchemy": getattr(sa, "__version__", None) if sa else None,
-               "pools": found, "missing": missing, "scanned": scanned, "scanTruncated": truncated})
-    except BaseException as e:
+    def field(pool, name):
         try:
-            write({"ok": False, "error": type(e).__name__, "detail": str(e)[:500]})
-        except BaseException:
-            pass
+            return number(getattr(pool, name))
+        except Exception:
+            return None
+
+    def url_of(engine):
+        try:
+            u = engine.url
+            render = getattr(u, "render_as_string", None)
+            # 1.3's URL has no render_as_string; its repr hides the password too.
+            return str(render(hide_password=True) if render else repr(u))[:500]
+        except Exception:
+            return None
+
+    def add(found_at, engine, pool):
+        if id(pool) in seen or len(found) >= int(A["maxPools"]):
+            return
+        seen.add(id(pool))
+        p = {"foundAt": found_at, "poolClass": type(pool).__name__}
+        if engine is not None:
+            p["url"] = url_of(engine)
+        for key, name in (("size", "size"), ("checkedIn", "checkedin"), ("checkedOut", "checkedout"),
+                          ("overflow", "overflow"), ("maxOverflow", "_max_overflow"), ("timeoutSeconds", "_timeout")):
+            p[key] = field(pool, name)
+        found.append(p)
+
+    def take(found_at, obj):
+        t = type(obj)
+        if is_sa(t, "AsyncEngine"):
+            obj, t = obj.sync_engine, type(obj.sync_engine)
+        if is_sa(t, "Engine"):
+            return add(found_at, obj, obj.pool)
+        if is_sa(t, "Pool"):
+            return add(found_at, None, obj)
+        raise TypeError("it is a %s.%s, not a SQLAlchemy Engine or Pool" % (t.__module__, t.__qualname__))
+
+    for path in A["engines"]:
+        mod_name, _, attr = path.partition(":")
+        try:
+            obj = sys.modules.get(mod_name)
+            if obj is None:
+                missing.append({"path": path, "why": "the module %s is not imported in this process" % mod_name})
+                continue
+            for part in attr.split(".") if attr else []:
+                if not hasattr(obj, part):
+                    raise LookupError("%s has no attribute %s" % (mod_name, attr))
+                obj = getattr(obj, part)
+            take(path, obj)
+        except Exception as e:
+            missing.append({"path": path, "why": str(e)[:300]})
+
+    scanned, truncated = 0, False
+    if "sqlalchemy" in sys.modules:
+        import gc
+        kinds, engines, pools = {}, [], []
+        limit = int(A["gcLimit"])
+        for o in gc.get_objects():
+            scanned += 1
+            if scanned > limit:
+                truncated = True
+                break
+            t = type(o)
+            k = kinds.get(t)
+            if k is None:
+                try:
+                    k = "engine" if is_sa(t, "Engine") else "pool" if is_sa(t, "Pool") else ""
+                except Exception:
+                    k = ""
+                kinds[t] = k
+            if k:
+                (engines if k == "engine" else pools).append(o)
+        # Engines first: a pool reached through its engine comes with the engine's URL.
+        for o in engines:
+            try:
+                add("gc", o, o.pool)
+            except Exception:
+                pass
+        for o in pools:
+            add("gc", None, o)
+    sa = sys.modules.get("sqlalchemy")
+    write({"ok": True, "python": sys.version.split()[0], "pid": os.getpid(),
+           "sqlalchemy": getattr(sa, "__version__", None) if sa else None,
+           "pools": found, "missing": missing, "scanned": scanned, "scanTruncated": truncated})
 `;
 
 /** The whole program for one call: the function above, called with these arguments. */
 export function poolProgram(args: PoolArgs): string {
-  // A JSON string is a valid Python string literal: the arguments cannot break out of it.
-  return `${script}\nimport json as _kmt_json\n_kmt_pools(_kmt_json.loads(${JSON.stringify(JSON.stringify(args))}))\n`;
+  return resultProgram(script, '_kmt_pools', args);
 }
 
 export interface PoolResult {
