@@ -40,10 +40,14 @@ function podPath(t: DebugTarget): string {
   return `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}`;
 }
 
+/** Our running debug container for this target and image on the pod now, if any (needs only get pods). */
+export async function runningDebugContainer(kc: KubeConfig, t: DebugTarget, signal?: AbortSignal): Promise<string | undefined> {
+  return reusableDebugContainer(await getJson<PodLike>(kc, podPath(t), {}, { signal }), t.container, t.image);
+}
+
 /** The container's name once it runs; `reused` says whether it was there already. */
 export async function ensureDebugContainer(kc: KubeConfig, t: DebugTarget, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ name: string; reused: boolean }> {
-  const pod = await getJson<PodLike>(kc, podPath(t), {}, { signal: opts.signal });
-  const existing = reusableDebugContainer(pod, t.container, t.image);
+  const existing = await runningDebugContainer(kc, t, opts.signal);
   if (existing) return { name: existing, reused: true };
   const name = `${DEBUG_CONTAINER_PREFIX}${Math.random().toString(36).slice(2, 7)}`;
   const container = {

@@ -51,7 +51,8 @@ function collector(limit: { left: number }, onOverflow: () => void): { stream: W
 function exitCodeOf(status: V1Status): number | undefined {
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-  return cause ? Number(cause.message) : undefined;
+  const code = Number(cause?.message);
+  return cause && Number.isInteger(code) ? code : undefined;
 }
 
 /** client-node rejects with an Error, a WebSocket ErrorEvent or a Status-like object. */
@@ -71,10 +72,12 @@ function classify(err: unknown, target: ExecTarget): ExecError {
 
 export async function execInPod(kc: KubeConfig, target: ExecTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   options.signal?.throwIfAborted();
-  const limit = { left: options.maxBytes ?? 32 * 1024 * 1024 };
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+  const limit = { left: maxBytes };
   let fail: (err: ExecError) => void = () => {};
-  const stdout = collector(limit, () => fail(new ExecError('too-much-output', `${argv[0]} wrote more than ${options.maxBytes} bytes`)));
-  const stderr = collector(limit, () => fail(new ExecError('too-much-output', `${argv[0]} wrote more than ${options.maxBytes} bytes`)));
+  const overflow = () => fail(new ExecError('too-much-output', `${argv[0]} wrote more than ${maxBytes} bytes`));
+  const stdout = collector(limit, overflow);
+  const stderr = collector(limit, overflow);
   const stdin = options.stdin === undefined ? null : Readable.from([Buffer.from(options.stdin)]).pipe(new PassThrough());
   let ws: { close(): void } | undefined;
   return new Promise<ExecResult>((resolve, reject) => {

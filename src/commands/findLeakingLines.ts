@@ -15,8 +15,8 @@ import type { CommandContext } from './index.ts';
 
 /** Bytes tracemalloc keeps per live block traced (its hash table), measured: docs/BENCHMARKS.md. */
 export const TRACE_BYTES_PER_BLOCK = 53;
-/** Bytes per traced block that each sample briefly copies (take_snapshot + grouping), measured. */
-export const SNAPSHOT_BYTES_PER_BLOCK = 170;
+/** Bytes per traced block at the peak of each sample (take_snapshot + grouping), measured: docs/BENCHMARKS.md. */
+export const SNAPSHOT_BYTES_PER_BLOCK = 220;
 
 interface Picked {
   readonly pod: PodMemory;

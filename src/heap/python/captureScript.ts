@@ -4,12 +4,15 @@
 //          traced now is the baseline; a sampler thread records each site's traced size a few
 //          times over the window; a deadline stops everything we started if `stop` never comes.
 //   stop   per site: what is alive now (size, count), its growth (the Theil-Sen slope of its size
-//          over the samples, times the window: a leak climbs, an allocation made once or a buffer
-//          that comes and goes does not), what changed since the start; the biggest traceback of
+//          over the samples, times the window, and none for a site that rose in one step only: a
+//          leak climbs, an allocation made once, even mid-window, or a buffer that comes and goes
+//          does not), what changed since the start; the biggest traceback of
 //          each site; tracing stopped if we started it.
 //   abort  the same clean-up without a result (cancel, errors).
 // A site is the first frame of the service's own code (not the standard library, site-packages or
-// dist-packages) in the allocating traceback, else the allocating line itself.
+// dist-packages) in the allocating traceback, else the allocating line itself. The result file is
+// written by the shared wrapper (resultProgram.ts).
+import { resultProgram } from './resultProgram.ts';
 
 export type CaptureMode = 'start' | 'stop' | 'abort';
 
@@ -30,16 +33,8 @@ export interface CaptureArgs {
 }
 
 const script = String.raw`
-def _kmt_capture(A):
-    import json, os, sys, time
-    out = A["out"]
-
-    def write(obj):
-        tmp = out + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(obj, f, separators=(",", ":"))
-        os.replace(tmp, out)
-
+def _kmt_capture(A, write):
+    import os, sys, time
     try:
         import linecache, threading, tracemalloc
         # Our own allocations (this program, its bootstrap, tracemalloc's) are left out. Set lookups
@@ -170,7 +165,10 @@ def _kmt_capture(A):
             series = [(t, s.get(k, (0, 0))[0]) for t, s in samples] + [(now, size)]
             steps = [b[1] - a[1] for a, b in zip(series, series[1:])]
             base = samples[0][1].get(k, (0, 0))
-            rows.append((slope(series) * window, k, size, count, size - base[0], count - base[1],
+            # One jump between two samples is a step, not a climb: a buffer made once mid-window
+            # would otherwise get a slope (most sample pairs straddle the jump) as big as the jump.
+            ups = sum(1 for d in steps if d > 0)
+            rows.append((slope(series) * window if ups > 1 else 0.0, k, size, count, size - base[0], count - base[1],
                          sum(1 for d in steps if d > 0) / len(steps) if steps else 0.0))
         top = int(A["topSites"])
         chosen = {r[1] for r in sorted(rows, key=lambda r: -r[0])[:top]} | {r[1] for r in sorted(rows, key=lambda r: -r[2])[:top]}
@@ -194,15 +192,19 @@ def _kmt_capture(A):
                "totalSize": sum(v[0] for v in final.values()), "totalCount": sum(v[1] for v in final.values()),
                "growthSize": int(sum(r[0] for r in rows)), "sites": listed,
                "tracebacks": [{"size": v[0], "count": v[1], "frames": [frame(f) for f in k]} for k, v in biggest]})
-    except BaseException as e:
+    except BaseException:
+        # A start that cannot hand back its answer (an unwritable /tmp, say) must not leave tracing on:
+        # the host never learns it started, so no stop or abort would come before the deadline.
         try:
-            write({"ok": False, "error": type(e).__name__, "detail": str(e)[:500]})
+            st = getattr(sys, "_kube_memory_triage", None)
+            if A.get("mode") == "start" and st is not None and st["token"] == A["token"]:
+                st["end"]()
         except BaseException:
             pass
+        raise  # the wrapper writes it as the answer
 `;
 
 /** The whole program for one call: the function above, called with these arguments. */
 export function captureProgram(args: CaptureArgs): string {
-  // A JSON string is a valid Python string literal: the arguments cannot break out of it.
-  return `${script}\nimport json as _kmt_json\n_kmt_capture(_kmt_json.loads(${JSON.stringify(JSON.stringify(args))}))\n`;
+  return resultProgram(script, '_kmt_capture', args);
 }

@@ -9,7 +9,7 @@ import { CaptureError } from '../captureError.ts';
 import { candidates, describeProcess, isPython, type ContainerProcess } from '../processList.ts';
 import { openWayIn, type WayIn } from '../wayIn.ts';
 import type { CaptureArgs, CaptureMode } from './captureScript.ts';
-import { inject, type Injection } from './inject.ts';
+import { inject, targetGone, type Injection } from './inject.ts';
 import { tracemallocReport } from './tracemallocReport.ts';
 
 export interface PythonCaptureOptions {
@@ -25,6 +25,8 @@ export interface PythonCaptureOptions {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Cancelled between two sleeps (in a progress callback, during a pod read): no abort event will come.
+    if (signal?.aborted) return reject(new CaptureError('cancelled', 'Cancelled.'));
     const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
     const onAbort = () => { clearTimeout(t); reject(new CaptureError('cancelled', 'Cancelled.')); };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -43,7 +45,22 @@ async function pythonProcess(way: WayIn, container: string, opts: PythonCaptureO
   return picked;
 }
 
+/** Not when gdb never got in, another capture owns the process, or the process is gone. */
+function mayHaveStarted(err: unknown): boolean {
+  return !(err instanceof CaptureError && ['ptrace', 'not-python', 'no-safe-point', 'busy', 'target-gone', 'forbidden'].includes(err.kind));
+}
+
 export async function capturePython(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
+  try {
+    return await capture(kc, pod, container, opts);
+  } catch (err) {
+    // A cancel reaches the API calls and execs as an AbortError: the caller gets one kind for it.
+    if (opts.signal?.aborted && !(err instanceof CaptureError && err.kind === 'cancelled')) throw new CaptureError('cancelled', 'Cancelled.');
+    throw err;
+  }
+}
+
+async function capture(kc: KubeConfig, pod: PodRef, container: string, opts: PythonCaptureOptions): Promise<AllocationReport> {
   const target = { namespace: pod.namespace, pod: pod.name, container };
   const step = (m: string) => opts.onProgress?.(m);
   let way = await openWayIn(kc, target, { debugImage: opts.debugImage, signal: opts.signal, onStep: step });
@@ -55,21 +72,33 @@ export async function capturePython(kc: KubeConfig, pod: PodRef, container: stri
     sampleSeconds: Math.max(1, window / 6), deadlineSeconds: window * 2 + 120, topSites: 200, topTracebacks: 20,
   });
   step(`starting tracemalloc in ${describeProcess(proc)} (${way.describe()})`);
+  // A start that failed after our program may have run (its answer lost, cancelled, timed out) is aborted.
+  const startIn = async (w: WayIn): Promise<Injection> => {
+    try {
+      return await inject(w, proc.pid, args('start'), opts.signal);
+    } catch (err) {
+      if (mayHaveStarted(err)) await inject(w, proc.pid, args('abort')).catch(() => {});
+      throw err;
+    }
+  };
   let start: Injection;
   try {
-    start = await inject(way, proc.pid, args('start'), opts.signal);
+    start = await startIn(way);
   } catch (err) {
     // gdb was in the image, but ptrace is not allowed there: the debug container has SYS_PTRACE.
     if (!(err instanceof CaptureError && err.kind === 'ptrace' && !way.debugContainer)) throw err;
     step('ptrace refused in the app container: using an ephemeral debug container');
     way = await openWayIn(kc, target, { debugImage: opts.debugImage, forceDebugContainer: true, signal: opts.signal, onStep: step });
-    start = await inject(way, proc.pid, args('start'), opts.signal);
+    start = await startIn(way);
   }
   try {
     const until = Date.now() + window * 1000;
-    while (Date.now() < until) {
+    for (let tick = 1; Date.now() < until; tick++) {
       opts.onProgress?.('measuring what grows', Math.ceil((until - Date.now()) / 1000));
       await sleep(Math.min(1000, until - Date.now()), opts.signal);
+      // A target OOM-killed in the window (tracing costs memory) ends the capture then, not at its end.
+      const why = tick % 5 === 0 ? await way.gone().catch(() => undefined) : undefined;
+      if (why) throw targetGone(why);
     }
     step('taking the result');
     const stop = await inject(way, proc.pid, args('stop'), opts.signal);
@@ -79,7 +108,7 @@ export async function capturePython(kc: KubeConfig, pod: PodRef, container: stri
     });
   } catch (err) {
     // Leave nothing behind: tracing off and the sampler gone (it also stops itself at its deadline).
-    await inject(way, proc.pid, args('abort')).catch(() => {});
+    if (!(err instanceof CaptureError && err.kind === 'target-gone')) await inject(way, proc.pid, args('abort')).catch(() => {});
     throw err;
   }
 }

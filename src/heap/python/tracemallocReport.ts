@@ -6,8 +6,11 @@ import { CaptureError } from '../captureError.ts';
 const MAX_SITES = 2000;
 const MAX_FRAMES = 128;
 
-function num(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CaptureError('failed', `The capture's result has no valid ${what}.`);
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A figure the report cannot do without; sizes, counts and times are never negative (a growth may be). */
+function num(v: unknown, what: string, signed = false): number {
+  if (!finite(v) || (!signed && v < 0)) throw new CaptureError('failed', `The capture's result has no valid ${what}.`);
   return v;
 }
 
@@ -17,19 +20,19 @@ function str(v: unknown, max = 4096): string {
 
 function frameOf(f: unknown): StackFrame | undefined {
   const o = f as Record<string, unknown> | null;
-  if (!o || typeof o !== 'object' || typeof o.file !== 'string' || typeof o.line !== 'number' || !Number.isInteger(o.line)) return undefined;
-  return { file: str(o.file), line: o.line, library: o.lib === true };
+  if (!o || typeof o !== 'object' || typeof o.file !== 'string' || !Number.isSafeInteger(o.line) || (o.line as number) < 0) return undefined;
+  return { file: str(o.file), line: o.line as number, library: o.lib === true };
 }
 
 function siteOf(s: unknown): AllocationSite | undefined {
   const o = s as Record<string, unknown> | null;
   const at = frameOf(o);
-  if (!o || !at) return undefined;
+  // A site without a valid size, count and growth is dropped, not shown with made-up zeros.
+  if (!o || !at || !finite(o.size) || o.size < 0 || !finite(o.count) || o.count < 0 || !finite(o.growth)) return undefined;
   const traceback = Array.isArray(o.traceback) ? o.traceback.slice(0, MAX_FRAMES).map(frameOf).filter((f): f is StackFrame => !!f) : [];
-  const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : 0);
   return {
     file: at.file, line: at.line, library: at.library, code: str(o.code, 240) || undefined,
-    bytes: n('size'), count: n('count'), growthBytes: n('growth'), growthCount: n('sinceStartCount'), traceback,
+    bytes: o.size, count: o.count, growthBytes: o.growth, growthCount: finite(o.sinceStartCount) ? o.sinceStartCount : undefined, traceback,
   };
 }
 
@@ -48,6 +51,7 @@ export function tracemallocReport(result: Record<string, unknown>, ctx: CaptureC
   if (result.mode !== 'stop' || !Array.isArray(result.sites)) throw new CaptureError('failed', 'The capture gave no sites.');
   const startedAt = num(result.startedAt, 'start time');
   const takenAt = num(result.takenAt, 'end time');
+  if (takenAt < startedAt) throw new CaptureError('failed', 'The capture\'s result ends before it starts.');
   const sites = result.sites.slice(0, MAX_SITES).map(siteOf).filter((s): s is AllocationSite => !!s);
   const tracingBefore = result.tracingBefore === true;
   const window = Math.max(0, takenAt - startedAt);
@@ -56,7 +60,7 @@ export function tracemallocReport(result: Record<string, unknown>, ctx: CaptureC
     tracingBefore
       ? `tracemalloc was already on (PYTHONTRACEMALLOC): sizes are everything traced; growth is measured from the start of the window`
       : `tracemalloc was off: started for the window (${num(result.frames, 'frame count')} frames) and stopped again, so only what was allocated during it is traced`,
-    `growth: the Theil-Sen slope of each site's traced size over ${num(result.samples, 'sample count')} samples in the window, so a buffer made once or replaced does not count as growing`,
+    `growth: the Theil-Sen slope of each site's traced size over ${num(result.samples, 'sample count')} samples in the window (none for a site that rose between two samples only), so a buffer made once or replaced does not count as growing`,
     `sites are the first frame of the service's own code in each allocating traceback (else the allocating line)`,
     `tracemalloc's own memory at the end: ${Math.round(num(result.overheadBytes, 'overhead') / 1024)} KiB for ${Math.round(num(result.tracedBytes, 'traced size') / 1024)} KiB traced`,
     `the process was paused ${pause} (gdb stop, then our code holding the GIL)`,
@@ -64,7 +68,7 @@ export function tracemallocReport(result: Record<string, unknown>, ctx: CaptureC
   return {
     pod: ctx.pod, container: ctx.container, pid: ctx.pid, runtime: 'python', takenAt: new Date(takenAt * 1000),
     totalBytes: num(result.totalSize, 'total size'), totalCount: num(result.totalCount, 'total count'),
-    growthBytes: num(result.growthSize, 'total growth'), sites,
+    growthBytes: num(result.growthSize, 'total growth', true), sites,
     method: {
       description: `tracemalloc in the live process${ctx.python ? ` (Python ${str(ctx.python, 20)})` : ''}, injected by ${ctx.wayIn}`,
       measure: 'growth', windowSeconds: Math.round(window * 10) / 10, notes,
