@@ -11,7 +11,7 @@ import { Allocations } from './views/allocations.ts';
 import { LeakAnnotations } from './views/leakAnnotations.ts';
 import { registerLeakTerminalLinks } from './views/leakLinks.ts';
 import { DbChecker } from './commands/checkDbConnections.ts';
-import { dbCheckProducer } from './commands/dbCheckPending.ts';
+import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
 import { PoolStore } from './views/poolStore.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
   const annotations = new LeakAnnotations();
   allocations = new Allocations({ trend, annotations, log });
   const leaks = new LeakFinder();
-  dbChecks = new DbChecker(dbCheckProducer, pools);
+  dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
 
   context.subscriptions.push(

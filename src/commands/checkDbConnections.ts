@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
+import type { DbCheckOptions } from '../heap/dbCheck.ts';
 import { DEFAULT_DB_PORTS, DEFAULT_ENGINES, parseDbPorts, parseEngines, windowSeconds } from '../triage/dbSettings.ts';
 import type { PodRef, PoolReport } from '../triage/model.ts';
 import { poolView } from '../views/poolRows.ts';
@@ -15,15 +16,6 @@ import { pickContainer, type PickedContainer } from './targetPick.ts';
 // pod's sockets, twice a window apart, with a countdown the user can cancel. The result goes to
 // the connections part of the trend panel, to a row under the pod, and into the store the
 // incident report reads.
-
-export interface DbCheckOptions {
-  readonly engines: string[];
-  readonly dbPorts: Record<number, string>;
-  readonly windowSeconds: number;
-  readonly debugImage: string;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (message: string, secondsLeft?: number) => void;
-}
 
 /** The producer (src/heap/dbCheck.ts), passed in by extension.ts: two checks a window apart, or one more after a report. */
 export interface DbCheckProducer {
