@@ -3,7 +3,7 @@
 // export in 40 requests, each holding a pooled connection. From the pod's row in the tree, the
 // inline "Check DB Connections" reads the SQLAlchemy pool in the live process twice a window
 // apart, and the pod's sockets: the verdict "leaking" shows under the pod and in the panel's
-// Connections tab, with the same number of ESTABLISHED sockets to 5432 as the pool has out.
+// Connections tab beside the pool's figures and the sockets to 5432; Check Again adds a third check.
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/index.ts';
@@ -106,10 +106,21 @@ test('from the api pod\'s row, Check DB Connections shows "leaking" under the po
   assert.ok((await postgres.count()) >= 1, 'the pod\'s ESTABLISHED sockets to PostgreSQL are listed');
   assert.match(await lastCheck.locator('.pool-summary').innerText(), /^\d+ checked out of 15 \(size \+ max overflow\) in \d+ pools?; \d+ ESTABLISHED sockets? to PostgreSQL\.$/);
 
-  // the finding under the pod, beside its container
+  // the finding under the pod, beside its container: the pod's row opened to see it
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
   const dbRows = await rowsUntil('the DB row under the pod', (rows) => rows.some((r) => r.label === 'DB' && r.level === 3), 15_000);
   const dbRow = dbRows.find((r) => r.label === 'DB' && r.level === 3)!;
   assert.match(dbRow.description, /^\d+\/15 checked out · leaking$/);
   await wb.page.mouse.move(900, 880); // the tree's tooltip off the panel for the picture
   await wb.screenshot('check-db-connections');
+
+  // Check Again continues the same report: a third check, judged with the two before it
+  await page.locator('#connections #check-db').click();
+  const third = page.locator('#connections .pool-check').nth(2);
+  await third.waitFor({ timeout: 90_000 }).catch(async (err) => {
+    await wb.screenshot('check-db-again-failed');
+    throw new Error(`no third check: ${await page.locator('#connections').innerText().catch(() => '(no panel)')}`, { cause: err });
+  });
+  assert.match(await page.locator('#connections .pool-trend').innerText(), /^Checked out \d+ → \d+ → \d+ over \d+ s\.$/);
+  assert.match(await page.locator('#connections #pool-verdict').getAttribute('data-verdict') ?? '', /^(leaking|exhausted)$/);
 });
