@@ -23,6 +23,9 @@ export const Keys = {
   pythonFrames: 'python.frames',
   captureWindow: 'capture.windowSeconds',
   pathMappings: 'pathMappings',
+  pythonEngines: 'python.engines',
+  dbPorts: 'db.ports',
+  dbWindow: 'db.windowSeconds',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

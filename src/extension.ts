@@ -10,20 +10,25 @@ import { LeakFinder } from './commands/findLeakingLines.ts';
 import { Allocations } from './views/allocations.ts';
 import { LeakAnnotations } from './views/leakAnnotations.ts';
 import { registerLeakTerminalLinks } from './views/leakLinks.ts';
+import { DbChecker } from './commands/checkDbConnections.ts';
+import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
+import { PoolStore } from './views/poolStore.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
 // the view becomes visible or a command runs.
-export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations } {
+export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations; pools: PoolStore } {
   const log = vscode.window.createOutputChannel('Memory Triage', { log: true });
   const version = (context.extension.packageJSON as { version?: string }).version ?? 'dev';
   log.info(`Kube Memory Triage ${version} activated`);
 
   const scopes = new ScopeStore(context.workspaceState);
-  const pods = new PodTree(scopes, log);
+  const pools = new PoolStore();
+  const pods = new PodTree(scopes, log, pools);
   const statusBar = new PodStatusBar(pods);
   const prometheus = new PrometheusConnections(context, log);
   // the panel's allocation clicks reach the step-3 report, built just below
   let allocations: Allocations | undefined;
+  let dbChecks: DbChecker | undefined;
   const trend = new TrendPanel({
     extensionUri: context.extensionUri,
     connections: prometheus,
@@ -37,19 +42,21 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
       save: () => void vscode.commands.executeCommand('memoryTriage.saveAllocationReport'),
       findLeaks: () => void vscode.commands.executeCommand('memoryTriage.findLeakingLines', trend.current.target?.pods[0]),
     },
+    poolActions: { checkAgain: () => void vscode.commands.executeCommand('memoryTriage.checkDbConnections', dbChecks?.againTarget ?? trend.current.target?.pods[0]) },
     log,
   });
   const annotations = new LeakAnnotations();
   allocations = new Allocations({ trend, annotations, log });
   const leaks = new LeakFinder();
+  dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
 
   context.subscriptions.push(
-    log, scopes, pods, statusBar, prometheus, trend, annotations, allocations, leaks, links,
-    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations }),
+    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links,
+    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools }),
   );
   // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
-  return { pods, trend, allocations };
+  return { pods, trend, allocations, pools };
 }
 
 export function deactivate(): void {}

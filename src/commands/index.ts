@@ -5,8 +5,10 @@ import type { ScopeStore } from '../views/scopeStore.ts';
 import type { PrometheusConnections } from '../views/prometheusConnection.ts';
 import type { TrendPanel } from '../views/trendPanel.ts';
 import type { Allocations } from '../views/allocations.ts';
+import type { PoolStore } from '../views/poolStore.ts';
 import { openLocationFromText, selectionOrClipboard } from '../views/leakLinks.ts';
 import type { LeakFinder } from './findLeakingLines.ts';
+import type { DbChecker } from './checkDbConnections.ts';
 import { checkPodMemory, findOomKilled } from './checkPodMemory.ts';
 import { copyKubectlCommand, refreshPods, revealPod } from './podActions.ts';
 import { selectContext, selectNamespace, setLabelSelector } from './scopeCommands.ts';
@@ -26,6 +28,9 @@ export interface CommandContext {
   /** Step 3: the capture, and the report on screen (table, mapping, annotations). */
   readonly leaks: LeakFinder;
   readonly allocations: Allocations;
+  /** Step 4: the check, and its results per pod (tree rows, incident report). */
+  readonly dbChecks: DbChecker;
+  readonly pools: PoolStore;
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -51,6 +56,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.clearMemoryAnnotations': () => ctx.allocations.clear(),
     'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),
     'memoryTriage.openAllocationReport': (uri?: vscode.Uri) => ctx.allocations.openFile(uri),
+    'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
   };
 }

@@ -11,6 +11,7 @@ import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
 import { ContainerItem, PodItem } from './podTreeItems.ts';
+import type { PoolStore } from './poolStore.ts';
 import type { ScopeStore } from './scopeStore.ts';
 
 export const POD_VIEW_ID = 'memoryTriage.pods';
@@ -34,7 +35,7 @@ export class PodTree extends Disposable {
   readonly onDidChangeSnapshot: vscode.Event<PodSnapshot> = this.snapshotEmitter.event;
 
   /** The items as drawn (read by the extension-host tests). */
-  readonly provider = this.register(new PodTreeProvider());
+  readonly provider: PodTreeProvider;
   readonly view: vscode.TreeView<ReturnType<PodTreeProvider['getChildren']>[number]>;
   private readonly warning = this.register(new ConfigValue<number>(Keys.warningThreshold, 80));
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
@@ -47,10 +48,13 @@ export class PodTree extends Disposable {
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
 
-  constructor(scopes: ScopeStore, log: Logger) {
+  /** `pools`: step 4's results, drawn as a row under each pod checked. */
+  constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore) {
     super();
     this.scopes = scopes;
     this.log = log;
+    this.provider = this.register(new PodTreeProvider((uid) => pools?.get(uid)?.report));
+    if (pools) this.register(pools.onDidChange(() => this.redraw()));
     this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     // Hidden during a refresh: the refresh stops the monitor once it has its answer.
     this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.refreshing.active || this.monitor?.stop())));

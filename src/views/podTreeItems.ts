@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { ContainerMemory, PodMemory, WorkloadRef } from '../triage/model.ts';
+import type { ContainerMemory, PodMemory, PoolReport, PoolVerdictKind, WorkloadRef } from '../triage/model.ts';
 import { containerDescription, podDescription, podTooltipMarkdown } from '../triage/describe.ts';
 import { lastOomKill } from '../triage/oomHistory.ts';
 import { containerPercent, levelOf, podGauge, podPercent, type Level, type Thresholds } from '../triage/pressure.ts';
 import { bucketOf, gaugeSvg, type Theme } from './gaugeSvg.ts';
+import { poolDescription, poolTooltip } from './poolRows.ts';
 
 // The gauge pictures (see gaugeSvg.ts for why they are images), one per level and tenth.
 const cache = new Map<string, { light: vscode.Uri; dark: vscode.Uri }>();
@@ -26,6 +27,7 @@ export const ContextValue = {
   pod: 'memoryTriage.pod',
   podOom: 'memoryTriage.pod.oomKilled',
   container: 'memoryTriage.container',
+  db: 'memoryTriage.db',
   message: 'memoryTriage.message',
 } as const;
 
@@ -85,6 +87,33 @@ export class ContainerItem extends vscode.TreeItem {
   }
 }
 
+const VERDICT_ICONS: Record<PoolVerdictKind, vscode.ThemeIcon> = {
+  exhausted: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  leaking: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
+  healthy: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  unknown: new vscode.ThemeIcon('question'),
+};
+
+/** Step 4's finding under the pod, beside its containers: "DB 9/15 checked out · leaking". */
+export class DbItem extends vscode.TreeItem {
+  readonly pod: PodMemory;
+  /** The container checked, as the pod lists it now: a click or Check Again targets it again. */
+  readonly container: ContainerMemory | undefined;
+  readonly report: PoolReport;
+
+  constructor(pod: PodMemory, report: PoolReport) {
+    super('DB', vscode.TreeItemCollapsibleState.None);
+    this.pod = pod;
+    this.report = report;
+    this.container = pod.containers.find((c) => c.name === report.container);
+    this.id = `db:${pod.uid}`;
+    this.description = poolDescription(report);
+    this.tooltip = poolTooltip(report);
+    this.iconPath = VERDICT_ICONS[report.verdict.kind] ?? VERDICT_ICONS.unknown;
+    this.contextValue = ContextValue.db;
+  }
+}
+
 /** A line that says what is wrong or missing, with what to do in its tooltip or command. */
 export class MessageItem extends vscode.TreeItem {
   constructor(label: string, hint: string, icon: 'error' | 'warning' | 'info', command?: vscode.Command, key = label) {
@@ -98,4 +127,4 @@ export class MessageItem extends vscode.TreeItem {
   }
 }
 
-export type PodTreeNode = WorkloadItem | PodItem | ContainerItem | MessageItem;
+export type PodTreeNode = WorkloadItem | PodItem | ContainerItem | DbItem | MessageItem;

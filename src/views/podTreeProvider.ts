@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ClusterError } from '../cluster/clusterError.ts';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
+import type { PoolReport } from '../triage/model.ts';
 import { groupByWorkload, type Thresholds } from '../triage/pressure.ts';
-import { ContainerItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
+import { ContainerItem, DbItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
 
 // Above this many pods the workload groups start collapsed, so the first paint stays small.
 const EXPAND_LIMIT = 200;
@@ -34,6 +35,12 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
   private readonly children = new Map<PodTreeNode, PodTreeNode[]>();
   private readonly parents = new Map<PodTreeNode, PodTreeNode>();
   private readonly podItems = new Map<string, PodItem>();
+  private readonly pools: (uid: string) => PoolReport | undefined;
+
+  /** `pools`: step 4's latest result for a pod (by uid), drawn as a row under it. */
+  constructor(pools: (uid: string) => PoolReport | undefined = () => undefined) {
+    this.pools = pools;
+  }
 
   /** Shown instead of pods when no session could be opened (no kubeconfig, ...). */
   showError(error: ClusterError | undefined): void {
@@ -78,9 +85,11 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
 
   private podItem(pod: PodSnapshot['pods'][number], snapshot: PodSnapshot, t: Thresholds, now: Date): PodItem {
     const item = new PodItem(pod, t, now, snapshot.oomCounts.get(pod.uid) ?? 0);
-    const containers = pod.containers.map((c) => new ContainerItem(pod, c, t, now));
-    this.children.set(item, containers);
-    for (const c of containers) this.parents.set(c, item);
+    const report = this.pools(pod.uid);
+    const children: PodTreeNode[] = pod.containers.map((c) => new ContainerItem(pod, c, t, now));
+    if (report) children.push(new DbItem(pod, report));
+    this.children.set(item, children);
+    for (const c of children) this.parents.set(c, item);
     this.podItems.set(pod.uid, item);
     return item;
   }

@@ -14,6 +14,7 @@ export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webview', 'trendMain.css')}">
 <link rel="stylesheet" href="${asset('media', 'trend.css')}">
+<link rel="stylesheet" href="${asset('media', 'connections.css')}">
 <title>Memory Trend</title>
 </head>
 <body>
@@ -22,6 +23,7 @@ export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <div id="tabs" role="tablist" aria-label="Parts of the panel">
 <button id="tab-trend" role="tab" aria-selected="true" aria-controls="trend" tabindex="0">Trend</button>
 <button id="tab-allocations" role="tab" aria-selected="false" aria-controls="allocations" tabindex="-1">Allocations</button>
+<button id="tab-connections" role="tab" aria-selected="false" aria-controls="connections" tabindex="-1">Connections</button>
 </div>
 <div id="ranges" role="group" aria-label="Time range"></div>
 <button id="refresh" title="Query Prometheus again">Refresh</button>
@@ -34,6 +36,7 @@ export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <p id="source"></p>
 </section>
 <section id="allocations" role="tabpanel" aria-labelledby="tab-allocations" hidden></section>
+<section id="connections" role="tabpanel" aria-labelledby="tab-connections" hidden></section>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'trendMain.js')}"></script>
 </body>
 </html>`;

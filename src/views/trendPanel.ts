@@ -2,18 +2,19 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
-import { isTlsVerifyError, PrometheusNotReadyError, PrometheusTimeoutError, PrometheusUnreachableError } from '../prometheus/errors.ts';
 import { fetchMemoryTrend } from '../prometheus/memoryTrend.ts';
 import { DEFAULT_RANGE, RANGES, rangeChoice, windowEndingAt, type RangeId } from '../prometheus/step.ts';
 import type { PodScope } from '../prometheus/promql.ts';
 import type { PodMemory } from '../triage/model.ts';
 import { withPodFacts } from '../triage/trendPodFacts.ts';
 import { summarizeTrend } from '../triage/trendVerdict.ts';
-import type { AllocationsStatus, FromWebview, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
+import type { AllocationsStatus, FromWebview, PoolStatus, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
 import { AllocationsPart, type AllocationActions } from './allocationsPart.ts';
+import { PoolPart, type PoolActions } from './poolPart.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
-import { trendHtml } from './trendHtml.ts';
+import { adoptTrendWebview } from './trendWebview.ts';
 import { parseSavedTrend } from './trendRestore.ts';
+import { passesOnItsOwn, sameTarget } from './trendPanelRules.ts';
 import { currentPods, targetForItem } from './trendTargets.ts';
 
 /** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
@@ -37,6 +38,8 @@ export interface TrendPanelDeps {
   readonly listedPods?: () => readonly PodMemory[];
   /** What the allocations part's buttons do (open a site, map a path, save, capture). */
   readonly allocationActions?: AllocationActions;
+  /** What the connections part's button does (check the pod again). */
+  readonly poolActions?: PoolActions;
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
@@ -57,11 +60,13 @@ export class TrendPanel extends Disposable {
   private readonly refreshSetting = this.register(new ConfigValue<number>(Keys.trendRefresh, 60));
   private readonly deps: TrendPanelDeps;
   private readonly allocations: AllocationsPart;
+  private readonly pool: PoolPart;
 
   constructor(deps: TrendPanelDeps) {
     super();
     this.deps = deps;
     this.allocations = new AllocationsPart((m) => this.post(m), deps.allocationActions);
+    this.pool = new PoolPart((m) => this.post(m), deps.poolActions);
     this.register({ dispose: () => this.panel?.dispose() });
     this.register({ dispose: () => clearTimeout(this.refreshTimer) });
     // A new threshold changes the threshold line and the verdicts, not the figures: no new query.
@@ -97,18 +102,31 @@ export class TrendPanel extends Disposable {
 
   /** Opens (or reveals) the panel on the target with its allocations; beside the editor, so a site opens in the other column. */
   async showAllocations(target: TrendTarget, status: AllocationsStatus, options: { preserveFocus?: boolean } = {}): Promise<void> {
-    // the same pods keep their trend (a capture posts several times); other pods' trend loads
+    await this.showPart(target, () => this.allocations.set(status), options);
+  }
+
+  /** The same for the connections part (step 4). */
+  async showPool(target: TrendTarget, status: PoolStatus, options: { preserveFocus?: boolean } = {}): Promise<void> {
+    await this.showPart(target, () => this.pool.set(status), options);
+  }
+
+  private async showPart(target: TrendTarget, set: () => void, options: { preserveFocus?: boolean }): Promise<void> {
+    // the same pods keep their trend (a capture or a check posts several times); other pods' trend loads
     const keepTrend = this.panel !== undefined && sameTarget(target, this.target) && (this.status.kind === 'ready' || this.status.kind === 'loading');
     if (!sameTarget(target, this.target)) this.target = target;
     if (this.panel) this.panel.reveal(undefined, options.preserveFocus);
     else this.panel = this.create(options.preserveFocus ?? false, vscode.ViewColumn.Beside);
-    this.allocations.set(status);
+    set();
     if (!keepTrend) await this.load();
   }
 
-  /** What the allocations part shows now, for tests and for the commands. */
+  /** What the allocations and connections parts show now, for tests and for the commands. */
   get allocationStatus(): AllocationsStatus {
     return this.allocations.current;
+  }
+
+  get poolStatus(): PoolStatus {
+    return this.pool.current;
   }
 
   /** Takes over a panel VS Code restored; loads what it showed, or asks for a pod. */
@@ -224,6 +242,7 @@ export class TrendPanel extends Disposable {
       refreshSeconds: this.refreshSeconds,
       status: this.status,
       allocations: this.allocations.current,
+      pool: this.pool.current,
     };
   }
 
@@ -248,6 +267,9 @@ export class TrendPanel extends Disposable {
       case 'showLog':
         void vscode.commands.executeCommand('memoryTriage.showLog');
         return;
+      case 'checkDb':
+        this.pool.onMessage(message);
+        return;
       default: // openSite, mapPath, saveReport, findLeaks
         this.allocations.onMessage(message);
     }
@@ -261,38 +283,15 @@ export class TrendPanel extends Disposable {
 
   /** Sets the page, its options and the handlers on a new or a restored panel. */
   private adopt(panel: vscode.WebviewPanel): void {
-    const { extensionUri } = this.deps;
-    // a restored panel keeps the options it was saved with: set them again, as they are now
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'memory-triage.svg');
-    panel.webview.html = trendHtml(panel.webview, extensionUri);
-    const subscriptions: vscode.Disposable[] = [];
-    panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m), null, subscriptions);
-    panel.onDidChangeViewState(() => this.schedule(), null, subscriptions);
-    panel.onDidDispose(
-      () => {
+    adoptTrendWebview(panel, this.deps.extensionUri, {
+      message: (m) => this.onMessage(m),
+      viewState: () => this.schedule(),
+      disposed: () => {
         clearTimeout(this.refreshTimer);
         this.refreshTimer = undefined;
         this.loading?.abort();
         this.panel = undefined;
-        for (const s of subscriptions) s.dispose();
       },
-      null,
-      subscriptions,
-    );
+    });
   }
-}
-
-/** Prometheus out of reach or slow: that can pass by itself, so the timer keeps trying. */
-function passesOnItsOwn(err: unknown): boolean {
-  // a certificate refused is a setting to change (caFile), not a network that comes back
-  // a Prometheus pod restarting behind the service proxy (503) comes back too
-  return err instanceof PrometheusTimeoutError || err instanceof PrometheusNotReadyError || (err instanceof PrometheusUnreachableError && !isTlsVerifyError(err));
-}
-
-function sameTarget(a: TrendTarget, b: TrendTarget | undefined): boolean {
-  return b !== undefined && a.context === b.context && JSON.stringify(a.scope) === JSON.stringify(b.scope);
 }

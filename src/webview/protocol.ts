@@ -1,6 +1,6 @@
 // The only way data moves between the extension host and the trend webview. Both sides import
 // these types; the webview never fetches anything itself (ARCHITECTURE.md).
-import type { MemoryTrend } from '../triage/model.ts';
+import type { MemoryTrend, PoolFigures, PoolVerdictKind, SocketGroup } from '../triage/model.ts';
 import type { ContainerTrend } from '../triage/trendVerdict.ts';
 import type { PodScope } from '../prometheus/promql.ts';
 import type { RangeId } from '../prometheus/step.ts';
@@ -24,6 +24,8 @@ export interface TrendViewState {
   readonly status: TrendStatus;
   /** Step 3: the allocations part of the same panel. */
   readonly allocations: AllocationsStatus;
+  /** Step 4: the connections part (pool in the live process, the pod's sockets). */
+  readonly pool: PoolStatus;
 }
 
 export type TrendStatus =
@@ -93,13 +95,39 @@ export type AllocationsStatus =
   | { readonly kind: 'ready'; readonly view: AllocationsView }
   | { readonly kind: 'error'; readonly title: string; readonly message: string; readonly hint?: string };
 
+/** One look at the pools and sockets as the connections part shows it; `at` in ms since the epoch. */
+export interface PoolCheckView {
+  readonly at: number;
+  readonly pools: readonly PoolFigures[];
+  readonly sockets: readonly SocketGroup[];
+  readonly problems: readonly string[];
+  /** Groups left out of `sockets` to bound the page (the busiest are kept). */
+  readonly socketsLeftOut: number;
+}
+
+export interface PoolView {
+  /** "default / api-7c9f / api" */
+  readonly title: string;
+  readonly pid?: number;
+  readonly verdict: { readonly kind: PoolVerdictKind; readonly text: string };
+  readonly method: string;
+  readonly checks: readonly PoolCheckView[];
+}
+
+export type PoolStatus =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'checking'; readonly title: string; readonly message: string; readonly endsAt?: number }
+  | { readonly kind: 'ready'; readonly view: PoolView }
+  | { readonly kind: 'error'; readonly title: string; readonly message: string; readonly hint?: string };
+
 /** Host -> webview. */
 export type ToWebview =
   | { readonly type: 'hydrate'; readonly state: TrendViewState }
   | { readonly type: 'status'; readonly title: string; readonly range: RangeId; readonly status: TrendStatus }
   | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number }
   | { readonly type: 'persist'; readonly state: SavedTrend }
-  | { readonly type: 'allocations'; readonly status: AllocationsStatus };
+  | { readonly type: 'allocations'; readonly status: AllocationsStatus }
+  | { readonly type: 'pool'; readonly status: PoolStatus };
 
 /** Webview -> host. */
 export type FromWebview =
@@ -110,4 +138,5 @@ export type FromWebview =
   | { readonly type: 'openSite'; readonly id: number; readonly frame?: number }
   | { readonly type: 'mapPath'; readonly id: number }
   | { readonly type: 'saveReport' }
-  | { readonly type: 'findLeaks' };
+  | { readonly type: 'findLeaks' }
+  | { readonly type: 'checkDb' };

@@ -1,12 +1,13 @@
 import type uPlot from 'uplot';
 import { AllocationsTable } from './allocationsTable.ts';
-import type { AllocationsStatus, RangeId, ToWebview, TrendViewState } from './protocol.ts';
+import { PoolTable } from './poolTable.ts';
+import type { AllocationsStatus, PoolStatus, RangeId, ToWebview, TrendViewState } from './protocol.ts';
 import { drawChart } from './trendChart.ts';
 import { renderTable } from './trendTable.ts';
 import { onMessage, post, saveState } from './vscodeApi.ts';
 
-// The trend page: a header (title, the two tabs, range buttons, refresh), then the trend part (the
-// chart, the table, or a message) or the allocations part. It draws what the host sends and asks
+// The trend page: a header (title, the three tabs, range buttons, refresh), then the trend part (the
+// chart, the table, or a message), the allocations part or the connections part. It draws what the host sends and asks
 // the host for everything else.
 
 let state: TrendViewState | undefined;
@@ -26,15 +27,18 @@ const refresh = byId<HTMLButtonElement>('refresh');
 refresh.addEventListener('click', () => post({ type: 'refresh' }));
 byId<HTMLButtonElement>('log').addEventListener('click', () => post({ type: 'showLog' }));
 
-type Tab = 'trend' | 'allocations';
-const TABS: readonly Tab[] = ['trend', 'allocations'];
-const tabs: Record<Tab, HTMLButtonElement> = { trend: byId('tab-trend'), allocations: byId('tab-allocations') };
-const parts: Record<Tab, HTMLElement> = { trend: byId('trend'), allocations: byId('allocations') };
+type Tab = 'trend' | 'allocations' | 'connections';
+const TABS: readonly Tab[] = ['trend', 'allocations', 'connections'];
+const tabs: Record<Tab, HTMLButtonElement> = { trend: byId('tab-trend'), allocations: byId('tab-allocations'), connections: byId('tab-connections') };
+const parts: Record<Tab, HTMLElement> = { trend: byId('trend'), allocations: byId('allocations'), connections: byId('connections') };
 const allocations = new AllocationsTable(parts.allocations);
+const pool = new PoolTable(parts.connections);
 let tab: Tab = 'trend';
 /** What the allocations part showed last: the first result and each new capture bring it forward. */
 let allocationKind: AllocationsStatus['kind'] = 'none';
 let allocationsSeen = false;
+let poolKind: PoolStatus['kind'] = 'none';
+let poolSeen = false;
 
 function selectTab(next: Tab, focus = false): void {
   tab = next;
@@ -68,6 +72,15 @@ function showAllocations(status: AllocationsStatus): void {
   allocationsSeen ||= status.kind !== 'none';
   allocationKind = status.kind;
   allocations.update(status);
+}
+
+/** The same for the connections part: its first result and each new check bring it forward. */
+function showPool(status: PoolStatus): void {
+  const newCheck = status.kind === 'checking' && poolKind !== 'checking';
+  if ((status.kind !== 'none' && !poolSeen) || newCheck) selectTab('connections');
+  poolSeen ||= status.kind !== 'none';
+  poolKind = status.kind;
+  pool.update(status);
 }
 
 function renderRanges(current: RangeId): void {
@@ -154,6 +167,7 @@ onMessage((message: ToWebview) => {
     case 'hydrate':
       state = message.state;
       showAllocations(state.allocations);
+      showPool(state.pool);
       break;
     case 'status':
       if (!state) return;
@@ -169,6 +183,10 @@ onMessage((message: ToWebview) => {
     case 'allocations':
       if (state) state = { ...state, allocations: message.status };
       showAllocations(message.status);
+      return;
+    case 'pool':
+      if (state) state = { ...state, pool: message.status };
+      showPool(message.status);
       return;
   }
   render();

@@ -10,7 +10,9 @@
 //          each site; tracing stopped if we started it.
 //   abort  the same clean-up without a result (cancel, errors).
 // A site is the first frame of the service's own code (not the standard library, site-packages or
-// dist-packages) in the allocating traceback, else the allocating line itself.
+// dist-packages) in the allocating traceback, else the allocating line itself. The result file is
+// written by the shared wrapper (resultProgram.ts).
+import { resultProgram } from './resultProgram.ts';
 
 export type CaptureMode = 'start' | 'stop' | 'abort';
 
@@ -31,16 +33,8 @@ export interface CaptureArgs {
 }
 
 const script = String.raw`
-def _kmt_capture(A):
-    import json, os, sys, time
-    out = A["out"]
-
-    def write(obj):
-        tmp = out + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(obj, f, separators=(",", ":"))
-        os.replace(tmp, out)
-
+def _kmt_capture(A, write):
+    import os, sys, time
     try:
         import linecache, threading, tracemalloc
         # Our own allocations (this program, its bootstrap, tracemalloc's) are left out. Set lookups
@@ -231,7 +225,7 @@ def _kmt_capture(A):
                "totalSize": sum(v[0] for v in final.values()), "totalCount": sum(v[1] for v in final.values()),
                "growthSize": int(sum(r[0] for r in rows)), "sites": listed,
                "tracebacks": [{"size": v[0], "count": v[1], "frames": [frame(f) for f in k]} for k, v in biggest]})
-    except BaseException as e:
+    except BaseException:
         # A start that cannot hand back its answer (an unwritable /tmp, say) must not leave tracing on:
         # the host never learns it started, so no stop or abort would come before the deadline.
         try:
@@ -240,14 +234,10 @@ def _kmt_capture(A):
                 st["end"]()
         except BaseException:
             pass
-        try:
-            write({"ok": False, "error": type(e).__name__, "detail": str(e)[:500]})
-        except BaseException:
-            pass
+        raise  # the wrapper writes it as the answer
 `;
 
 /** The whole program for one call: the function above, called with these arguments. */
 export function captureProgram(args: CaptureArgs): string {
-  // A JSON string is a valid Python string literal: the arguments cannot break out of it.
-  return `${script}\nimport json as _kmt_json\n_kmt_capture(_kmt_json.loads(${JSON.stringify(JSON.stringify(args))}))\n`;
+  return resultProgram(script, '_kmt_capture', args);
 }

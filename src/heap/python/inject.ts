@@ -1,6 +1,6 @@
-// One injection into the live process: gdb (through the way in) runs the driver, which runs our
-// program in the target at a safe point; the driver's `KMT {json}` lines say what happened and
-// carry the program's result. Every failure becomes a CaptureError that says what to do.
+// Running a program in the live process, for every step that needs to (step 3's capture, step
+// 4's pools): gdb (through the way in) runs the driver, which runs the program in the target at a
+// safe point; the driver's `KMT {json}` lines say what happened and carry the program's result. Every failure becomes a CaptureError that says what to do.
 import { ExecError } from '../../cluster/podExec.ts';
 import { CaptureError } from '../captureError.ts';
 import type { WayIn } from '../wayIn.ts';
@@ -68,10 +68,32 @@ export function targetGone(why: string): CaptureError {
     'Capture again once it runs; if it is OOM-killed this fast, a shorter window (memoryTriage.capture.windowSeconds) ends before the kill.');
 }
 
-export async function inject(way: WayIn, pid: number, args: CaptureArgs, signal?: AbortSignal): Promise<Injection> {
+/** A program's own refusal ({"ok": false, "error": ...}) as the caller's CaptureError, or undefined for the generic one. */
+export type Refusal = (error: string, detail: string, pid: number) => CaptureError | undefined;
+
+/** Step 3's refusals: another capture owns the process, or ours is gone from it. */
+const captureRefusal: Refusal = (error, detail, pid) => {
+  if (error === 'busy') return new CaptureError('busy', 'Another capture is running in this process (from another window or user).', 'Wait for it to end, then try again.');
+  if (error === 'lost') return new CaptureError('target-gone', `The capture's state is gone from process ${pid}: ${detail}`);
+  return undefined;
+};
+
+/** One call of step 3's capture program (start, stop or abort). */
+export function inject(way: WayIn, pid: number, args: CaptureArgs, signal?: AbortSignal): Promise<Injection> {
+  return runInProcess(way, pid, captureProgram(args), args.out, { signal, refusal: captureRefusal });
+}
+
+/**
+ * Runs a program (resultProgram.ts) in the live process `pid` through the way in and reads back
+ * its JSON answer from `resultPath` (the target's path; the driver deletes the file). The answer
+ * must say {"ok": true}; anything else, and every failure on the way, is a CaptureError.
+ */
+export async function runInProcess(way: WayIn, pid: number, program: string, resultPath: string,
+  opts: { readonly signal?: AbortSignal; readonly refusal?: Refusal } = {}): Promise<Injection> {
+  const { signal } = opts;
   const started = Date.now();
   const invocation = gdbInvocation({
-    pid, bootstrap: bootstrapFor(captureProgram(args)), resultPath: way.targetPath(pid, args.out), sysroot: way.sysroot(pid),
+    pid, bootstrap: bootstrapFor(program), resultPath: way.targetPath(pid, resultPath), sysroot: way.sysroot(pid),
     pendingCallSeconds: 5, anyThreadSeconds: 10,
   });
   let out;
@@ -97,10 +119,9 @@ export async function inject(way: WayIn, pid: number, args: CaptureArgs, signal?
     throw new CaptureError('failed', `The program in process ${pid} wrote an unreadable result.`);
   }
   if (result.ok !== true) {
-    const error = String(result.error ?? 'error');
-    if (error === 'busy') throw new CaptureError('busy', 'Another capture is running in this process (from another window or user).', 'Wait for it to end, then try again.');
-    if (error === 'lost') throw new CaptureError('target-gone', `The capture's state is gone from process ${pid}: ${String(result.detail ?? '')}`);
-    throw new CaptureError('failed', `The program in process ${pid} failed: ${error}: ${String(result.detail ?? '')}`);
+    const error = String(result.error ?? 'error').slice(0, 100);
+    const detail = String(result.detail ?? '').slice(0, 500);
+    throw opts.refusal?.(error, detail, pid) ?? new CaptureError('failed', `The program in process ${pid} failed: ${error}: ${detail}`);
   }
   return {
     result, point: String(injected.point ?? ''), stoppedMs: Number(injected.stoppedMs ?? 0), callMs: Number(injected.callMs ?? 0),

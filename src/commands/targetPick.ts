@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { ContainerMemory, PodMemory } from '../triage/model.ts';
+import type { CommandContext } from './index.ts';
+
+// Which container a command on a live process acts on: the tree item it was run on (pod,
+// container, or a finding row under a pod), the tree's selection, or a pick from the palette.
+// Step 3 has the same questions in findLeakingLines.ts; this one is shared by later steps.
+
+export interface PickedContainer {
+  readonly pod: PodMemory;
+  readonly container: ContainerMemory;
+}
+
+interface Candidate {
+  readonly pod: PodMemory;
+  /** undefined: a pod with several app containers, asked for next */
+  readonly container?: ContainerMemory;
+}
+
+function asPicked(item: unknown): Candidate | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const c = item as { pod?: PodMemory; container?: ContainerMemory; ref?: unknown; containers?: unknown };
+  const pod = c.pod ?? (c.ref && Array.isArray(c.containers) ? (item as PodMemory) : undefined);
+  if (!pod?.ref || !Array.isArray(pod.containers)) return undefined;
+  if (c.container) return { pod, container: c.container };
+  const apps = pod.containers.filter((x) => x.role !== 'init');
+  return { pod, container: apps.length === 1 ? apps[0] : undefined };
+}
+
+/** `question`: "Check DB connections of which pod?" */
+export async function pickContainer(ctx: CommandContext, item: unknown, question: string): Promise<PickedContainer | undefined> {
+  let picked = asPicked(item) ?? asPicked(ctx.pods.view.selection[0]);
+  if (!picked) {
+    const pods = ctx.pods.snapshot?.pods ?? [];
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose a pod first.');
+      await vscode.commands.executeCommand('memoryTriage.pods.focus');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, detail: p.containers.map((c) => c.name).join(', '), pod: p })),
+      { title: question, matchOnDescription: true },
+    );
+    if (!pick) return undefined;
+    picked = asPicked(pick.pod);
+  }
+  if (picked && !picked.container) {
+    const apps = picked.pod.containers.filter((c) => c.role !== 'init');
+    const pick = await vscode.window.showQuickPick(
+      apps.map((c) => ({ label: c.name, description: c.image, container: c })),
+      { title: `Which container of ${picked.pod.ref.name}?` },
+    );
+    if (!pick) return undefined;
+    picked = { pod: picked.pod, container: pick.container };
+  }
+  return picked?.container ? { pod: picked.pod, container: picked.container } : undefined;
+}
