@@ -131,8 +131,9 @@ describe('capturePython on real containers', { timeout: 240_000 }, () => {
     assert.equal(`${top!.file}:${top!.line}`, `/app/app/handlers.py:${renderLine}`, fmt(leakyReport));
     assert.equal(top!.code, 'return json.dumps(order).encode("utf-8")');
     assert.equal(top!.library, false);
+    assert.equal(top!.functionName, 'render_order', 'the def around the line, read from the source in the container');
     // The response is kept by get_order's cache: the traceback goes through get_order's call of render_order.
-    assert.ok(top!.traceback!.some((f) => f.file === '/app/app/handlers.py' && f.line === callLine), 'called from get_order');
+    assert.ok(top!.traceback!.some((f) => f.file === '/app/app/handlers.py' && f.line === callLine && f.functionName === 'get_order'), 'called from get_order');
     // 10 requests/s of 48 KiB for 10 s: about 4.7 MiB, all still alive.
     assert.ok(top!.growthBytes! > 2 * 1024 * 1024 && top!.bytes > 2 * 1024 * 1024, fmt(leakyReport));
     assert.ok(top!.growthBytes! > 20 * (second!.growthBytes ?? 0), `far above the next site (${fmt(leakyReport)})`);

@@ -52,12 +52,13 @@ for step in plan:
                 if t.name == "kube-memory-triage-sampler":
                     t.join(1)
         records.append({"tracing": tracemalloc.is_tracing(), "state": hasattr(sys, "_kube_memory_triage"),
-                        "threads": sorted(t.name for t in threading.enumerate())})
+                        "threads": sorted(t.name for t in threading.enumerate()),
+                        "linecached": any(k.endswith("leaker.py") for k in __import__("linecache").cache)})
 print(json.dumps(records))
 `;
 const lineOf = (marker: string) => harness.split('\n').findIndex((l) => l.includes(`# ${marker}`)) + 1;
 
-interface Site { file: string; line: number; lib: boolean; code: string; size: number; count: number; growth: number; sinceStart: number; traceback: { file: string; line: number }[] }
+interface Site { file: string; line: number; lib: boolean; function?: string; code: string; size: number; count: number; growth: number; sinceStart: number; traceback: { file: string; line: number; function?: string }[] }
 type Result = Record<string, unknown> & { sites?: Site[] };
 
 function setup(t: { after(fn: () => void): void }) {
@@ -109,7 +110,9 @@ test('tracing off: the leak line grows, a buffer made once and one replaced do n
   assert.equal(site(stop!, 'BEFORE'), undefined, 'made before tracing started: not traced');
   assert.ok(!stop!.sites!.some((s) => s.file.startsWith('<') || s.traceback.some((f) => f.file === '<kube-memory-triage>')), 'our own allocations are left out');
   assert.ok(Number(stop!.overheadBytes) > 0 && Number(stop!.tracedBytes) >= leak.size);
-  assert.deepEqual(after, { tracing: false, state: false, threads: ['MainThread'] });
+  assert.deepEqual(after, { tracing: false, state: false, threads: ['MainThread'], linecached: false }, 'tracing, our thread and the source lines we read are gone');
+  assert.equal(leak.function, 'leak', 'the def around the line is named');
+  assert.deepEqual(leak.traceback.slice(0, 2).map((f) => f.function), ['leak', undefined], 'module-level code has no function');
   assert.ok(!existsSync(join(dir, 'result.json.tmp')));
 });
 
@@ -137,7 +140,7 @@ test('PYTHONTRACEMALLOC=1: the start is the baseline (compare semantics), what w
   const leak = site(stop!, 'LEAK')!;
   assert.ok(leak.sinceStart > MiB && leak.growth > 0.6 * leak.sinceStart, `leak: +${leak.sinceStart}, growth ${leak.growth}`);
   assert.ok(leak.size >= leak.sinceStart);
-  assert.deepEqual(after, { tracing: true, state: false, threads: ['MainThread'] }, 'not ours to stop');
+  assert.deepEqual(after, { tracing: true, state: false, threads: ['MainThread'], linecached: false }, 'not ours to stop');
 });
 
 test('another capture in the same process is busy, a stop without a start is lost, abort cleans up', { skip: !existsSync(python) && 'no /usr/bin/python3' }, async (t) => {
@@ -149,9 +152,9 @@ test('another capture in the same process is busy, a stop without a start is los
   assert.equal(start!.ok, true);
   assert.deepEqual([busy!.ok, busy!.error], [false, 'busy']);
   assert.deepEqual([wrongStop!.ok, wrongStop!.error], [false, 'lost'], "another token's stop does not take this capture's result");
-  assert.deepEqual(during, { tracing: true, state: true, threads: ['MainThread', 'kube-memory-triage-sampler'] });
+  assert.deepEqual(during, { tracing: true, state: true, threads: ['MainThread', 'kube-memory-triage-sampler'], linecached: false });
   assert.deepEqual([abort!.ok, abort!.mode], [true, 'abort']);
-  assert.deepEqual(after, { tracing: false, state: false, threads: ['MainThread'] });
+  assert.deepEqual(after, { tracing: false, state: false, threads: ['MainThread'], linecached: false });
 });
 
 test('a capture whose stop never comes ends itself at its deadline; a later start takes over an abandoned one', { skip: !existsSync(python) && 'no /usr/bin/python3' }, async (t) => {
@@ -161,18 +164,18 @@ test('a capture whose stop never comes ends itself at its deadline; a later star
     call('start', 'b', { deadlineSeconds: 1, sampleSeconds: 30 }), { sleep: 1.2 }, call('start', 'c'), call('abort', 'c'), { state: 1 },
   ]);
   assert.equal(r[1]!.state, true);
-  assert.deepEqual(r[2], { tracing: false, state: false, threads: ['MainThread'] }, 'the sampler ended it at the deadline');
+  assert.deepEqual(r[2], { tracing: false, state: false, threads: ['MainThread'], linecached: false }, 'the sampler ended it at the deadline');
   // b's sampler sleeps 30 s, so b is still there past its deadline: c takes it over instead of being busy.
   assert.equal(r[3]!.ok, true);
   assert.equal(r[4]!.ok, true, 'the start after the deadline is not refused as busy');
-  assert.deepEqual(r[6], { tracing: false, state: false, threads: ['MainThread'] });
+  assert.deepEqual(r[6], { tracing: false, state: false, threads: ['MainThread'], linecached: false });
 });
 
 test('a start that cannot write its answer (an unwritable /tmp) turns tracing off again by itself', { skip: !existsSync(python) && 'no /usr/bin/python3' }, async (t) => {
   const { dir, call, run } = setup(t);
   const r = await run([call('start', 'a', { out: join(dir, 'missing', 'result.json') }), { state: 1 }, call('start', 'b'), call('abort', 'b')]);
   assert.deepEqual(r[0], { noResult: true });
-  assert.deepEqual(r[1], { tracing: false, state: false, threads: ['MainThread'] });
+  assert.deepEqual(r[1], { tracing: false, state: false, threads: ['MainThread'], linecached: false });
   assert.equal(r[2]!.ok, true, 'the next capture is not refused as busy');
 });
 

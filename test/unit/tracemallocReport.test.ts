@@ -14,7 +14,7 @@ function stopResult(): Record<string, unknown> {
     tracedBytes: 31_457_280, peakBytes: 33_000_000, overheadBytes: 2_097_152, totalSize: 31_000_000, totalCount: 2_400, growthSize: 29_500_000,
     sites: [
       {
-        file: '/app/app/handlers.py', line: 67, lib: false, code: 'return json.dumps(order).encode("utf-8")', size: 29_360_128, count: 600,
+        file: '/app/app/handlers.py', line: 67, lib: false, function: 'render_order', code: 'return json.dumps(order).encode("utf-8")', size: 29_360_128, count: 600,
         growth: 29_000_000, sinceStart: 29_360_128, sinceStartCount: 600, rising: 1,
         traceback: [frame('/usr/lib/python3.11/json/encoder.py', 258, true), frame('/app/app/handlers.py', 67), frame('/app/app/handlers.py', 46)],
       },
@@ -31,7 +31,7 @@ test('a good stop result becomes an AllocationReport: sites, totals, window, met
   assert.deepEqual([r.totalBytes, r.totalCount, r.growthBytes], [31_000_000, 2_400, 29_500_000]);
   assert.equal(r.sites.length, 2);
   assert.deepEqual(r.sites[0], {
-    file: '/app/app/handlers.py', line: 67, library: false, code: 'return json.dumps(order).encode("utf-8")', bytes: 29_360_128, count: 600,
+    file: '/app/app/handlers.py', line: 67, library: false, functionName: 'render_order', code: 'return json.dumps(order).encode("utf-8")', bytes: 29_360_128, count: 600,
     growthBytes: 29_000_000, growthCount: 600,
     traceback: [{ file: '/usr/lib/python3.11/json/encoder.py', line: 258, library: true }, { file: '/app/app/handlers.py', line: 67, library: false }, { file: '/app/app/handlers.py', line: 46, library: false }],
   });

@@ -173,17 +173,50 @@ def _kmt_capture(A, write):
         top = int(A["topSites"])
         chosen = {r[1] for r in sorted(rows, key=lambda r: -r[0])[:top]} | {r[1] for r in sorted(rows, key=lambda r: -r[2])[:top]}
 
-        def frame(f):
-            return {"file": f[0], "line": f[1], "lib": is_lib(f[0])}
+        # tracemalloc names files and lines, not functions: the service's own files (not libraries)
+        # are parsed once each, bounded, to name the def around a line. Nothing stays cached.
+        spans = {}
 
+        def function_at(path, line):
+            if path.startswith("<") or is_lib(path):
+                return None
+            if path not in spans:
+                spans[path] = None
+                try:
+                    import ast
+                    if len(spans) <= 64 and os.path.getsize(path) <= 1 << 20:
+                        with open(path, "rb") as fh:
+                            tree = ast.parse(fh.read(), path)
+                        spans[path] = [(n.lineno, getattr(n, "end_lineno", n.lineno) or n.lineno, n.name) for n in ast.walk(tree)
+                                       if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                        del tree
+                except Exception:
+                    pass
+            inner = [sp for sp in spans[path] or () if sp[0] <= line <= sp[1]]
+            return max(inner)[2] if inner else None
+
+        def frame(f):
+            out = {"file": f[0], "line": f[1], "lib": is_lib(f[0])}
+            name = function_at(f[0], f[1])
+            if name:
+                out["function"] = name
+            return out
+
+        cached = set(linecache.cache)
         listed = []
         for growth, k, size, count, since, since_count, rising in rows:
             if k not in chosen:
                 continue
             code = "" if k[0].startswith("<") else linecache.getline(k[0], k[1]).strip()[:240]
-            listed.append({"file": k[0], "line": k[1], "lib": is_lib(k[0]), "code": code, "size": size, "count": count,
-                           "growth": int(growth), "sinceStart": since, "sinceStartCount": since_count, "rising": round(rising, 2),
-                           "traceback": [frame(f) for f in best[k][1]]})
+            site = frame(k)
+            site.update({"code": code, "size": size, "count": count,
+                         "growth": int(growth), "sinceStart": since, "sinceStartCount": since_count, "rising": round(rising, 2),
+                         "traceback": [frame(f) for f in best[k][1]]})
+            listed.append(site)
+        # the source lines we read must not stay in the target's linecache (hundreds of KiB)
+        for key in [key for key in linecache.cache if key not in cached]:
+            linecache.cache.pop(key, None)
+        spans.clear()
         listed.sort(key=lambda s: -s["growth"])
         biggest = sorted(final.items(), key=lambda kv: -kv[1][0])[:int(A["topTracebacks"])]
         write({"ok": True, "mode": "stop", "tracingBefore": not state["ours"], "frames": frames_limit,

@@ -21,7 +21,8 @@ function str(v: unknown, max = 4096): string {
 function frameOf(f: unknown): StackFrame | undefined {
   const o = f as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || typeof o.file !== 'string' || !Number.isSafeInteger(o.line) || (o.line as number) < 0) return undefined;
-  return { file: str(o.file), line: o.line as number, library: o.lib === true };
+  const functionName = str(o.function, 200) || undefined;
+  return { file: str(o.file), line: o.line as number, library: o.lib === true, ...(functionName ? { functionName } : {}) };
 }
 
 function siteOf(s: unknown): AllocationSite | undefined {
@@ -31,7 +32,7 @@ function siteOf(s: unknown): AllocationSite | undefined {
   if (!o || !at || !finite(o.size) || o.size < 0 || !finite(o.count) || o.count < 0 || !finite(o.growth)) return undefined;
   const traceback = Array.isArray(o.traceback) ? o.traceback.slice(0, MAX_FRAMES).map(frameOf).filter((f): f is StackFrame => !!f) : [];
   return {
-    file: at.file, line: at.line, library: at.library, code: str(o.code, 240) || undefined,
+    file: at.file, line: at.line, library: at.library, ...(at.functionName ? { functionName: at.functionName } : {}), code: str(o.code, 240) || undefined,
     bytes: o.size, count: o.count, growthBytes: o.growth, growthCount: finite(o.sinceStartCount) ? o.sinceStartCount : undefined, traceback,
   };
 }
