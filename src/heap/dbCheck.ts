@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ExecError, execInPod, type ExecResult, type ExecTarget } from '../cluster/podExec.ts';
 import type { PodRef, PoolCheck, PoolReport } from '../triage/model.ts';
 import { POOL_PROBLEM, poolVerdict, SOCKETS_PROBLEM } from '../triage/poolVerdict.ts';
-import { describeSkips, socketTable, type SocketSkips } from '../triage/socketTable.ts';
+import { describeSkips, socketTable, unnamedDatabasePorts, type SocketSkips } from '../triage/socketTable.ts';
 import { CaptureError } from './captureError.ts';
 import { candidates, describeProcess, isNode, isPython, type ContainerProcess } from './processList.ts';
 import { runInProcess } from './python/inject.ts';
@@ -20,7 +20,7 @@ import { openWayIn, type WayIn } from './wayIn.ts';
 export interface DbCheckOptions {
   /** "module:attr" paths of the service's engines (memoryTriage.python.engines). */
   readonly engines: readonly string[];
-  /** Database ports to name (memoryTriage.dbPorts): {5432: 'PostgreSQL', ...}. */
+  /** Database ports to name (a setting; DEFAULT_DB_PORTS): {5432: 'PostgreSQL', ...}. */
   readonly dbPorts: Readonly<Record<number, string>>;
   /** Seconds between two checks. */
   readonly windowSeconds: number;
@@ -150,7 +150,10 @@ async function checkOnce(kc: KubeConfig, s: Session, opts: DbCheckOptions): Prom
   const pools = await readPools(kc, s, opts);
   opts.onProgress?.('reading the pod\'s sockets');
   const sockets = await readSockets(kc, s, opts);
-  return { at, pools: pools.pools, sockets: sockets.sockets, problems: [...pools.problems, ...sockets.problems] };
+  // A database on a port the user did not configure: its sockets are there, but not counted as a database's.
+  const unnamed = unnamedDatabasePorts(pools.pools.map((p) => p.url), opts.dbPorts).map((port) =>
+    `A pool connects to port ${port}, which is not among the configured database ports: its sockets are not counted as database connections.`);
+  return { at, pools: pools.pools, sockets: sockets.sockets, problems: [...pools.problems, ...unnamed, ...sockets.problems] };
 }
 
 async function wait(seconds: number, opts: DbCheckOptions): Promise<void> {

@@ -146,3 +146,14 @@ export function describeSkips(s: SocketSkips): string {
   if (s.truncated) parts.push('truncated');
   return parts.join(', ');
 }
+
+/** The explicit ports of the pools' URLs that are not configured database ports (their sockets are not counted as such). */
+export function unnamedDatabasePorts(urls: readonly (string | undefined)[], dbPorts: Readonly<Record<number, string>> = DEFAULT_DB_PORTS): number[] {
+  const ports = new Set<number>();
+  for (const url of urls) {
+    // scheme://user:***@host:port/db; the password is already hidden, so the URL parses.
+    const port = Number(/^[a-z][\w+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d{1,5})(?:[/?#]|$)/i.exec(url ?? '')?.[1]);
+    if (port > 0 && port < 65536 && dbPorts[port] === undefined) ports.add(port);
+  }
+  return [...ports].sort((a, b) => a - b);
+}

@@ -112,6 +112,13 @@ describe('checkDbConnections on real containers and PostgreSQL', { timeout: 200_
     assert.match(r.verdict.text, /^one check: [01] of 15 checked out .*check again to tell a leak from a busy pool/);
   });
 
+  it('a database port the user did not configure: said so, and its sockets are a plain group', async () => {
+    const r = await checkDbConnections(kc, ref('healthy'), 'api', { ...options, dbPorts: { 6379: 'Redis' }, checks: 1 });
+    assert.deepEqual(r.checks[0]!.problems, ['A pool connects to port 5432, which is not among the configured database ports: its sockets are not counted as database connections.']);
+    const pg = r.checks[0]!.sockets.find((g) => g.remotePort === 5432 && g.state === 'ESTABLISHED');
+    assert.ok(pg && pg.count >= 1 && pg.service === undefined, JSON.stringify(r.checks[0]!.sockets));
+  });
+
   it('a container without Python: its sockets still reported, the problem says why the pool was not read', async () => {
     const r = await checkDbConnections(kc, ref('sessions'), 'web', { ...options, checks: 1 });
     assert.deepEqual(r.checks[0]!.pools, []);

@@ -114,3 +114,9 @@ test('the answer from the pod is validated: bad figures dropped, a password in a
   assert.equal(withoutPassword('postgresql://app@db/x'), 'postgresql://app@db/x');
   assert.equal(withoutPassword('sqlite:////tmp/orders.db'), 'sqlite:////tmp/orders.db');
 });
+
+test('an exception in the program is its answer ({ok: false}), written by the shared wrapper; nothing is printed', async () => {
+  const { raw } = await run('import json', { engines: 5 as unknown as string[] });
+  assert.deepEqual([raw.ok, raw.error], [false, 'TypeError']);
+  assert.match((raw as unknown as { detail: string }).detail, /not iterable/);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeAddress, describeSkips, establishedToDatabases, parseSocketLine, socketTable } from '../../src/triage/socketTable.ts';
+import { decodeAddress, describeSkips, establishedToDatabases, parseSocketLine, socketTable, unnamedDatabasePorts } from '../../src/triage/socketTable.ts';
 
 // The python-api pod (10.244.1.7) as its /proc/net/tcp shows it: its server on :8080, the load
 // generator's loopback requests, two pooled connections and one leaked one to postgres-0
@@ -94,4 +94,10 @@ test('`head` headers, blank and broken lines; bounded by lines', () => {
   assert.deepEqual(bounded.groups, [{ remoteAddress: '10.244.1.5', remotePort: 5432, state: 'ESTABLISHED', count: 2, service: 'PostgreSQL' }]);
   assert.match(describeSkips(bounded.skipped), /truncated$/);
   assert.deepEqual(socketTable('').groups, []);
+});
+
+test("a pool's port that is not a configured database port is named, so the user can add it", () => {
+  const urls = ['postgresql://app:***@pgbouncer:6432/orders', 'postgresql://app:***@postgres:5432/orders', 'mysql://u@[fd00::5]:3307/x', 'sqlite:////tmp/orders.db', 'postgresql://app:***@db/orders', undefined];
+  assert.deepEqual(unnamedDatabasePorts(urls), [3307, 6432]);
+  assert.deepEqual(unnamedDatabasePorts(urls, { 6432: 'PgBouncer', 3307: 'MySQL', 5432: 'PostgreSQL' }), []);
 });
