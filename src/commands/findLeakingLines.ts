@@ -5,9 +5,10 @@ import { CaptureError } from '../heap/captureError.ts';
 import { describeProcess } from '../heap/processList.ts';
 import { capturePython } from '../heap/python/pythonCapture.ts';
 import { containerPercent } from '../triage/pressure.ts';
-import type { AllocationReport, ContainerMemory, PodMemory } from '../triage/model.ts';
+import type { AllocationReport, PodMemory } from '../triage/model.ts';
 import { targetForPod } from '../views/trendTargets.ts';
 import type { CommandContext } from './index.ts';
+import { pickContainer, type PickedContainer } from './targetPick.ts';
 
 // Runbook step 3 on the live process: which container, is it safe to trace, then the capture with
 // a countdown the user can cancel; the result goes to the allocations part of the trend panel and
@@ -18,53 +19,8 @@ export const TRACE_BYTES_PER_BLOCK = 53;
 /** Bytes per traced block at the peak of each sample (take_snapshot + grouping), measured: docs/BENCHMARKS.md. */
 export const SNAPSHOT_BYTES_PER_BLOCK = 220;
 
-interface Picked {
-  readonly pod: PodMemory;
-  /** undefined: a pod with several app containers, asked for next */
-  readonly container?: ContainerMemory;
-}
-
-function asPicked(item: unknown): Picked | undefined {
-  if (typeof item !== 'object' || item === null) return undefined;
-  const c = item as { pod?: PodMemory; container?: ContainerMemory; ref?: unknown; containers?: unknown };
-  const pod = c.pod ?? (c.ref && Array.isArray(c.containers) ? (item as PodMemory) : undefined);
-  if (!pod?.ref) return undefined;
-  if (c.container) return { pod, container: c.container };
-  const apps = pod.containers.filter((x) => x.role !== 'init');
-  // one app container: no question to ask; several: asked below
-  return { pod, container: apps.length === 1 ? apps[0] : undefined };
-}
-
-async function pickTarget(ctx: CommandContext, item: unknown): Promise<Required<Picked> | undefined> {
-  let picked = asPicked(item) ?? asPicked(ctx.pods.view.selection[0]);
-  if (!picked) {
-    const pods = ctx.pods.snapshot?.pods ?? [];
-    if (pods.length === 0) {
-      void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose the pod whose memory grows.');
-      await vscode.commands.executeCommand('memoryTriage.pods.focus');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, detail: p.containers.map((c) => c.name).join(', '), pod: p })),
-      { title: 'Find leaking lines in which pod?', matchOnDescription: true },
-    );
-    if (!pick) return undefined;
-    picked = asPicked(pick.pod);
-  }
-  if (picked && !picked.container) {
-    const apps = picked.pod.containers.filter((c) => c.role !== 'init');
-    const pick = await vscode.window.showQuickPick(
-      apps.map((c) => ({ label: c.name, description: c.image, container: c })),
-      { title: `Which container of ${picked.pod.ref.name}?` },
-    );
-    if (!pick) return undefined;
-    picked = { pod: picked.pod, container: pick.container };
-  }
-  return picked?.container ? { pod: picked.pod, container: picked.container } : undefined;
-}
-
 /** Near the limit, tracing may itself be what the OOM killer acts on: ask first, with the cost. */
-async function costAccepted(ctx: CommandContext, picked: Required<Picked>): Promise<boolean> {
+async function costAccepted(ctx: CommandContext, picked: PickedContainer): Promise<boolean> {
   // the tree's latest figures, not those of the row when it was drawn (a kill may have reset them)
   const fresh = ctx.pods.snapshot?.pods.find((p) => p.uid === picked.pod.uid)?.containers.find((c) => c.name === picked.container.name);
   const percent = containerPercent(fresh ?? picked.container);
@@ -103,7 +59,7 @@ export class LeakFinder extends Disposable {
       void vscode.window.showInformationMessage('Memory Triage: a capture is running; cancel it from its notification first.');
       return undefined;
     }
-    const picked = await pickTarget(ctx, item);
+    const picked = await pickContainer(ctx, item, 'Find leaking lines in which pod?');
     if (!picked || !(await costAccepted(ctx, picked))) return undefined;
     const { pod, container } = picked;
     const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;

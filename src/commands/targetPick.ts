@@ -4,7 +4,7 @@ import type { CommandContext } from './index.ts';
 
 // Which container a command on a live process acts on: the tree item it was run on (pod,
 // container, or a finding row under a pod), the tree's selection, or a pick from the palette.
-// Step 3 has the same questions in findLeakingLines.ts; this one is shared by later steps.
+// Shared by step 3 (leaking lines) and step 4 (DB connections).
 
 export interface PickedContainer {
   readonly pod: PodMemory;
