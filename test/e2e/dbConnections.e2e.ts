@@ -10,6 +10,7 @@ import { startCluster, type Cluster } from '../cluster/index.ts';
 import type { ClusterConfig } from '../cluster/config.ts';
 import { openWorkbench, type Workbench } from './harness.ts';
 import type { TreeRow } from './workbenchDom.ts';
+import { postgresPod, POSTGRES_URL } from '../cluster/postgresPod.ts';
 
 let cluster: Cluster;
 let wb: Workbench;
@@ -18,19 +19,12 @@ let wb: Workbench;
 // (5 + 10 overflow) fills in about a minute: long enough to check twice 12 s apart, short
 // enough that the second check sees two or three more checked out.
 const WINDOW_SECONDS = 12;
-const db = { DATABASE_URL: 'postgresql://postgres:s3cret@postgres:5432/orders' };
+const db = { DATABASE_URL: POSTGRES_URL };
 const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 500, maxMs: 2000 },
   readyDelayMs: 100,
   prometheus: { enabled: false, backfillMinutes: 0 },
-  statefulSets: [{
-    name: 'postgres', labels: { app: 'postgres' }, serviceName: 'postgres', volumes: [{ name: 'data', emptyDir: {} }],
-    container: {
-      name: 'postgres', image: 'postgres', env: { POSTGRES_PASSWORD: 's3cret', POSTGRES_DB: 'orders' }, args: ['postgres', '-c', 'shared_buffers=16MB'],
-      limits: { memory: '256Mi' }, ports: [5432], volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
-    },
-  }],
-  services: [{ name: 'postgres', headless: true, selector: { app: 'postgres' }, ports: [{ port: 5432 }] }],
+  ...postgresPod(),
   deployments: [{
     name: 'api', namespace: 'default', replicas: 1, labels: { app: 'api' },
     container: {
@@ -41,17 +35,6 @@ const config: Partial<ClusterConfig> = {
   }],
   images: { 'registry.example.com/shop/orders-api:*': { from: 'python:slim', user: { uid: 1000, gid: 1000, name: 'app', home: '/home/app' }, workdir: '/app' } },
 };
-
-async function rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeoutMs: number): Promise<TreeRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  let rows: TreeRow[] = [];
-  while (Date.now() < deadline) {
-    rows = await wb.treeItems();
-    if (ok(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
-}
 
 before(async () => {
   cluster = await startCluster({ config, prometheus: false });
@@ -76,7 +59,7 @@ test('from the api pod\'s row, Check DB Connections shows "leaking" under the po
   await wb.openActivityView('Memory Triage');
   // running and past its start (it waits for PostgreSQL and seeds the table before it serves)
   const running = (r: TreeRow) => r.level === 2 && /^api-/.test(r.label) && /\d+%/.test(r.description);
-  const rows = await rowsUntil('the api pod running with metrics', (rows) => rows.some(running), 180_000);
+  const rows = await wb.rowsUntil('the api pod running with metrics', (rows) => rows.some(running), 180_000);
   const api = rows.find(running)!;
   const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: api.label }).first();
   await row.hover();
@@ -108,7 +91,7 @@ test('from the api pod\'s row, Check DB Connections shows "leaking" under the po
 
   // the finding under the pod, beside its container: the pod's row opened to see it
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  const dbRows = await rowsUntil('the DB row under the pod', (rows) => rows.some((r) => r.label === 'DB' && r.level === 3), 15_000);
+  const dbRows = await wb.rowsUntil('the DB row under the pod', (rows) => rows.some((r) => r.label === 'DB' && r.level === 3), 15_000);
   const dbRow = dbRows.find((r) => r.label === 'DB' && r.level === 3)!;
   assert.match(dbRow.description, /^\d+\/15 checked out · leaking$/);
   await wb.page.mouse.move(900, 880); // the tree's tooltip off the panel for the picture

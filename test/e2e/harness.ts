@@ -79,6 +79,18 @@ export class Workbench {
     return treeRows(this.page.locator('.part.sidebar'));
   }
 
+  /** Polls the tree rows every second until `ok` accepts them; the rows seen go into the error. */
+  async rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeoutMs: number): Promise<TreeRow[]> {
+    const deadline = Date.now() + timeoutMs;
+    let rows: TreeRow[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.treeItems();
+      if (ok(rows)) return rows;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
+  }
+
   /** The welcome text (and its buttons) a view shows when it has nothing to list. */
   async welcomeText(): Promise<string> {
     const welcome = this.page.locator('.part.sidebar .welcome-view-content').first();

@@ -43,17 +43,6 @@ function leakLine(): number {
   return at + 1;
 }
 
-async function rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeoutMs: number): Promise<TreeRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  let rows: TreeRow[] = [];
-  while (Date.now() < deadline) {
-    rows = await wb.treeItems();
-    if (ok(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
-}
-
 before(async () => {
   cluster = await startCluster({ config, prometheus: false });
   wb = await openWorkbench({
@@ -81,7 +70,7 @@ test('from the OOMKilled pod to the leaking line of handlers.py in at most 4 use
   actions++; // 1: open the Memory Triage view
   // killed, and restarted far enough from the limit that a 10 s capture ends before the next kill
   const restarted = (r: TreeRow) => r.level === 2 && /OOMKilled \d+[sm] ago/.test(r.description) && Number(/· (\d+)%/.exec(r.description)?.[1] ?? 100) < 50;
-  const rows = await rowsUntil('the OOMKilled pod restarted', (rows) => rows.some(restarted), 180_000);
+  const rows = await wb.rowsUntil('the OOMKilled pod restarted', (rows) => rows.some(restarted), 180_000);
   const killed = rows.find(restarted)!;
   const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: killed.label }).first();
   await row.hover();

@@ -23,17 +23,6 @@ function fastDemo(): Partial<ClusterConfig> {
   return { ...demo, synthetic: [...demo.synthetic, bulk], prometheus: { enabled: false, backfillMinutes: 0 } };
 }
 
-async function rowsUntil(what: string, ok: (rows: TreeRow[]) => boolean, timeoutMs: number): Promise<TreeRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  let rows: TreeRow[] = [];
-  while (Date.now() < deadline) {
-    rows = await wb.treeItems();
-    if (ok(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}; rows: ${rows.map((r) => `${r.label} [${r.description}]`).join(' | ')}`);
-}
-
 // The side bar is narrow by default; a wider one shows whole descriptions in the pictures.
 async function widenSideBar(width: number): Promise<void> {
   const box = await wb.page.locator('.part.sidebar').boundingBox();
@@ -65,7 +54,7 @@ after(async () => {
 test('the tree shows the demo api pods with gauge descriptions', async () => {
   await wb.openActivityView('Memory Triage');
   await widenSideBar(640);
-  const rows = await rowsUntil('two api pods with usage', (rows) => podRows(rows).length === 2 && podRows(rows).every((r) => /MiB \/ 192 MiB · \d+%/.test(r.description)), 60_000);
+  const rows = await wb.rowsUntil('two api pods with usage', (rows) => podRows(rows).length === 2 && podRows(rows).every((r) => /MiB \/ 192 MiB · \d+%/.test(r.description)), 60_000);
   const groups = rows.filter((r) => r.level === 1).map((r) => r.label);
   assert.ok(groups.includes('api') && groups.includes('api-canary'), `workload rows: ${groups.join(', ')}`);
   assert.ok(!rows.some((r) => r.label.startsWith('sessions')), 'the label selector app=api leaves sessions out');
@@ -73,7 +62,7 @@ test('the tree shows the demo api pods with gauge descriptions', async () => {
 });
 
 test('after the leaky pod is killed, its row shows OOMKilled and the restart', async () => {
-  const rows = await rowsUntil('the OOMKilled marker', (rows) => podRows(rows).some((r) => /OOMKilled \d+[sm] ago/.test(r.description)), 180_000);
+  const rows = await wb.rowsUntil('the OOMKilled marker', (rows) => podRows(rows).some((r) => /OOMKilled \d+[sm] ago/.test(r.description)), 180_000);
   const killed = podRows(rows).find((r) => r.description.includes('OOMKilled'))!;
   assert.match(killed.description, /↻\d/);
   assert.match(killed.label, /^api-[a-z0-9]+-[a-z0-9]+$/);
@@ -81,7 +70,7 @@ test('after the leaky pod is killed, its row shows OOMKilled and the restart', a
   // Open the killed pod to show its container row too.
   await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: killed.label }).first().click();
   await wb.page.keyboard.press('ArrowRight');
-  await rowsUntil('the container row', (rows) => rows.some((r) => r.level === 3 && r.label === 'api'), 10_000);
+  await wb.rowsUntil('the container row', (rows) => rows.some((r) => r.level === 3 && r.label === 'api'), 10_000);
   await picture('pod-tree-oomkilled');
 });
 
@@ -120,7 +109,7 @@ test('Select Namespace offers the cluster namespaces; "All namespaces" shows as 
     throw err;
   });
   // 2,002 pods now: the tree draws them, the OOM-killed api workload still first.
-  const drawn = await rowsUntil('the bulk pods under the api workloads', (rows) => rows[0]?.label === 'api' && rows.some((r) => r.label.startsWith('bulk-')), 60_000);
+  const drawn = await wb.rowsUntil('the bulk pods under the api workloads', (rows) => rows[0]?.label === 'api' && rows.some((r) => r.label.startsWith('bulk-')), 60_000);
   console.log(`2,002 pods in scope: rows drawn ${Date.now() - picked} ms after the pick`);
   assert.match(drawn.find((r) => r.label.startsWith('bulk-'))!.description, /^bulk · \d+ MiB \/ 512 MiB · \d+%/);
   assert.match(drawn[0]!.description, /^default · Deployment · 1 pod/);

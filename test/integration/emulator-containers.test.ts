@@ -8,20 +8,14 @@ import assert from 'node:assert/strict';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 import { rawRequest } from '../cluster/client.ts';
 import { eventually, Kubectl, noKubectl } from './kubectl.ts';
+import { postgresPod, POSTGRES_URL } from '../cluster/postgresPod.ts';
 
-const db = { DATABASE_URL: 'postgresql://postgres:s3cret@postgres:5432/orders' };
+const db = { DATABASE_URL: POSTGRES_URL };
 const config: Partial<ClusterConfig> = {
   backoff: { baseMs: 500, maxMs: 2000 },
   readyDelayMs: 100,
   prometheus: { enabled: false, backfillMinutes: 0 },
-  statefulSets: [{
-    name: 'postgres', labels: { app: 'postgres' }, serviceName: 'postgres', volumes: [{ name: 'data', emptyDir: {} }],
-    container: {
-      name: 'postgres', image: 'postgres', env: { POSTGRES_PASSWORD: 's3cret', POSTGRES_DB: 'orders' }, args: ['postgres', '-c', 'shared_buffers=16MB'],
-      limits: { memory: '256Mi' }, ports: [5432], volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
-    },
-  }],
-  services: [{ name: 'postgres', headless: true, selector: { app: 'postgres' }, ports: [{ port: 5432 }] }],
+  ...postgresPod(),
   deployments: [
     // Leaks a connection every 5th request, and little memory.
     { name: 'api', labels: { app: 'api' }, container: { name: 'api', image: 'registry.example.com/shop/orders-api:1.8.3', workload: 'python-api', env: { ...db, REQUESTS_PER_SECOND: '10', LEAK_KB_PER_REQUEST: '1', LEAK_CONNECTIONS_EVERY: '5' }, limits: { memory: '192Mi' }, ports: [8080] } },
