@@ -10,6 +10,7 @@ import { LeakFinder } from './commands/findLeakingLines.ts';
 import { Allocations } from './views/allocations.ts';
 import { LeakAnnotations } from './views/leakAnnotations.ts';
 import { registerLeakTerminalLinks } from './views/leakLinks.ts';
+import { LogDocuments } from './views/logDocuments.ts';
 import { DbChecker } from './commands/checkDbConnections.ts';
 import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
 import { PoolStore } from './views/poolStore.ts';
@@ -50,10 +51,11 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
   const leaks = new LeakFinder();
   dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
+  const logs = new LogDocuments((file) => allocations!.localPath(file));
 
   context.subscriptions.push(
-    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links,
-    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools }),
+    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links, logs,
+    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs }),
   );
   // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
   return { pods, trend, allocations, pools };

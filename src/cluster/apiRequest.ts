@@ -37,6 +37,29 @@ export interface JsonBody {
 
 /** Any verb, the same authentication, timeout and errors as getJson. */
 export async function requestJson<T>(kc: KubeConfig, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions = {}): Promise<T> {
+  const { status, text } = await send(kc, method, path, query, body, options, 'application/json');
+  const parsed = parseMaybe(text);
+  if (status < 200 || status >= 300) throw new HttpStatusError(status, parsed, path);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${path} answered with something that is not JSON`);
+  return parsed as T;
+}
+
+/** A GET of a text resource (pods/log): the text as it came; errors as getJson's. */
+export async function getText(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, options: RequestOptions = {}): Promise<string> {
+  const { status, text } = await send(kc, 'GET', path, query, undefined, options, 'text/plain, application/json');
+  if (status < 200 || status >= 300) throw new HttpStatusError(status, parseMaybe(text), path);
+  return text;
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // not JSON (a proxy's HTML page, a plain 404): keep the text for the log
+  }
+}
+
+async function send(kc: KubeConfig, method: string, path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions, accept: string): Promise<{ status: number; text: string }> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig context names no cluster.');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
@@ -44,28 +67,19 @@ export async function requestJson<T>(kc: KubeConfig, method: 'GET' | 'POST' | 'P
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const ctx = new RequestContext(url.toString(), HttpMethod[method]);
+  const ctx = new RequestContext(url.toString(), HttpMethod[method as keyof typeof HttpMethod]);
   await authenticate(kc, ctx, timeoutMs, options.signal);
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   options.onRequest?.(path);
   const headers = ctx.getHeaders();
-  headers['Accept'] = 'application/json';
+  headers['Accept'] = accept;
   if (body) headers['Content-Type'] = body.contentType ?? 'application/json';
   const response = await fetch(url, {
     method, headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.any(signals),
     body: body ? JSON.stringify(body.value) : undefined,
   });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON (a proxy's HTML page, a plain 404): keep the text for the log
-  }
-  if (response.status < 200 || response.status >= 300) throw new HttpStatusError(response.status, parsed, path);
-  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${path} answered with something that is not JSON`);
-  return parsed as T;
+  return { status: response.status, text: await response.text() };
 }
 
 // An exec or OIDC plugin runs here (aws, gcloud, kubelogin): it can fail (expired SSO session)

@@ -14,6 +14,8 @@ import { copyKubectlCommand, refreshPods, revealPod } from './podActions.ts';
 import { selectContext, selectNamespace, setLabelSelector } from './scopeCommands.ts';
 import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
+import { showPreviousLogs } from './showPreviousLogs.ts';
+import type { LogDocuments } from '../views/logDocuments.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -31,6 +33,8 @@ export interface CommandContext {
   /** Step 4: the check, and its results per pod (tree rows, incident report). */
   readonly dbChecks: DbChecker;
   readonly pools: PoolStore;
+  /** Container logs as read-only documents. */
+  readonly logs: LogDocuments;
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -57,6 +61,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),
     'memoryTriage.openAllocationReport': (uri?: vscode.Uri) => ctx.allocations.openFile(uri),
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
+    'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
   };
 }

@@ -152,6 +152,12 @@ export class Allocations extends Disposable {
     await this.mapPathOf(file, line, m);
   }
 
+  /** The workspace file a container path maps to without asking (links in a log), else undefined. */
+  async localPath(file: string): Promise<string | undefined> {
+    const m = mapPath(file, this.rules.length ? this.rules : this.resolvedRules(), await this.workspaceIndex(), { minMatch: 2 });
+    return m.kind === 'mapped' ? m.path : undefined;
+  }
+
   private resolvedRules(): PathMappingRule[] {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
     return resolveRules(this.rulesSetting.value, folders).rules;
