@@ -35,8 +35,10 @@ export interface JsonBody {
   readonly contentType?: string;
 }
 
+type Verb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** Any verb, the same authentication, timeout and errors as getJson. */
-export async function requestJson<T>(kc: KubeConfig, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions = {}): Promise<T> {
+export async function requestJson<T>(kc: KubeConfig, method: Verb, path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions = {}): Promise<T> {
   const { status, text } = await send(kc, method, path, query, body, options, 'application/json');
   const parsed = parseMaybe(text);
   if (status < 200 || status >= 300) throw new HttpStatusError(status, parsed, path);
@@ -59,7 +61,7 @@ function parseMaybe(text: string): unknown {
   }
 }
 
-async function send(kc: KubeConfig, method: string, path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions, accept: string): Promise<{ status: number; text: string }> {
+async function send(kc: KubeConfig, method: Verb, path: string, query: Record<string, string | number | undefined>, body: JsonBody | undefined, options: RequestOptions, accept: string): Promise<{ status: number; text: string }> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig context names no cluster.');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
@@ -67,7 +69,7 @@ async function send(kc: KubeConfig, method: string, path: string, query: Record<
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const ctx = new RequestContext(url.toString(), HttpMethod[method as keyof typeof HttpMethod]);
+  const ctx = new RequestContext(url.toString(), HttpMethod[method]);
   await authenticate(kc, ctx, timeoutMs, options.signal);
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);

@@ -30,11 +30,11 @@ export async function previousLog(kc: KubeConfig, namespace: string, pod: string
   } catch (err) {
     // kube-apiserver's 400 "previous terminated container ... not found": it never restarted
     const noPrevious = err instanceof HttpStatusError && err.statusCode === 400 && /previous terminated container/.test(err.message);
-    try {
-      if (noPrevious) return await read(false);
-    } catch (again) {
-      throw classify(again, { verb: 'get', resource: 'pods/log', namespace });
-    }
+    if (!noPrevious) throw classify(err, { verb: 'get', resource: 'pods/log', namespace });
+  }
+  try {
+    return await read(false);
+  } catch (err) {
     throw classify(err, { verb: 'get', resource: 'pods/log', namespace });
   }
 }

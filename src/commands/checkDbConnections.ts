@@ -10,6 +10,7 @@ import { poolView } from '../views/poolRows.ts';
 import type { PoolStore } from '../views/poolStore.ts';
 import { targetForPod } from '../views/trendTargets.ts';
 import type { CommandContext } from './index.ts';
+import { liveProgress } from './liveProgress.ts';
 import { pickContainer, type PickedContainer } from './targetPick.ts';
 
 // Runbook step 4 on the live process and on the wire: the pool as the process holds it and the
@@ -82,24 +83,16 @@ export class DbChecker extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Checking DB connections of ${pod.ref.name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          let last = '';
           const opts: DbCheckOptions = {
             engines: engines.value,
             dbPorts: ports.value,
             windowSeconds: window,
             debugImage: this.debugImage.value,
             signal: controller.signal,
-            onProgress: (message, secondsLeft) => {
-              const text = secondsLeft === undefined ? message : `${message}: ${secondsLeft} s left`;
-              if (text === last) return;
-              // the first countdown tick arms the page's own countdown; the rest only move the notification
-              if (secondsLeft === undefined || !last.startsWith(message)) {
-                void ctx.trend.showPool(target, { kind: 'checking', title, message, endsAt: secondsLeft === undefined ? undefined : Date.now() + secondsLeft * 1000 });
-                ctx.log.info(`Step 4 ${title}: ${message}`);
-              }
-              last = text;
-              progress.report({ message: text });
-            },
+            onProgress: liveProgress(progress, (message, endsAt) => {
+              void ctx.trend.showPool(target, { kind: 'checking', title, message, endsAt });
+              ctx.log.info(`Step 4 ${title}: ${message}`);
+            }),
           };
           return previous ? this.producer.recheck(session.kubeConfig, previous, opts) : this.producer.check(session.kubeConfig, pod.ref, container.name, opts);
         },

@@ -8,6 +8,7 @@ import { containerPercent } from '../triage/pressure.ts';
 import type { AllocationReport, PodMemory } from '../triage/model.ts';
 import { targetForPod } from '../views/trendTargets.ts';
 import type { CommandContext } from './index.ts';
+import { liveProgress } from './liveProgress.ts';
 import { pickContainer, type PickedContainer } from './targetPick.ts';
 
 // Runbook step 3 on the live process: which container, is it safe to trace, then the capture with
@@ -73,7 +74,6 @@ export class LeakFinder extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          let last = '';
           return capturePython(session.kubeConfig, pod.ref, container.name, {
             frames: Math.max(1, Math.round(this.frames.value || 10)),
             windowSeconds: window,
@@ -81,17 +81,10 @@ export class LeakFinder extends Disposable {
             signal: controller.signal,
             pickProcess: async (choices) =>
               (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which Python process of ${container.name}?` }))?.process,
-            onProgress: (message, secondsLeft) => {
-              const text = secondsLeft === undefined ? message : `${message}: ${secondsLeft} s left`;
-              if (text === last) return;
-              // the first countdown tick arms the page's own countdown; the rest only move the notification
-              if (secondsLeft === undefined || !last.startsWith(message)) {
-                void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt: secondsLeft === undefined ? undefined : Date.now() + secondsLeft * 1000 });
-                ctx.log.info(`Step 3 ${title}: ${message}`);
-              }
-              last = text;
-              progress.report({ message: text });
-            },
+            onProgress: liveProgress(progress, (message, endsAt) => {
+              void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
+              ctx.log.info(`Step 3 ${title}: ${message}`);
+            }),
           });
         },
       );

@@ -9,7 +9,7 @@ import { formatBytes } from '../triage/trendFormat.ts';
 import type { AllocationsStatus, SiteLocation } from '../webview/protocol.ts';
 import { allocationsView } from './allocationRows.ts';
 import type { LeakAnnotations } from './leakAnnotations.ts';
-import { TREND_VIEW_TYPE, type TrendPanel, type TrendTarget } from './trendPanel.ts';
+import type { TrendPanel, TrendTarget } from './trendPanel.ts';
 
 // The step-3 result the user is looking at: its report, where its container paths are in the
 // workspace, the table in the panel and the figures on the source lines. One report at a time.
@@ -34,7 +34,7 @@ export class Allocations extends Disposable {
   private title = '';
   private target: TrendTarget | undefined;
   private index: Promise<WorkspaceIndex> | undefined;
-  private rules: PathMappingRule[] = [];
+  private watching = false;
   private readonly mapped = new Map<string, MappedPath>();
   private readonly rulesSetting = this.register(new ConfigValue<unknown>(Keys.pathMappings, []));
   private readonly deps: AllocationsDeps;
@@ -42,11 +42,7 @@ export class Allocations extends Disposable {
   constructor(deps: AllocationsDeps) {
     super();
     this.deps = deps;
-    const forget = () => { this.index = undefined; };
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(SOURCE_GLOB, false, true, false));
-    this.register(watcher.onDidCreate(forget));
-    this.register(watcher.onDidDelete(forget));
-    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => { forget(); void this.refresh(); }));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => { this.index = undefined; void this.refresh(); }));
     this.register(this.rulesSetting.onChange(() => void this.refresh()));
   }
 
@@ -71,10 +67,7 @@ export class Allocations extends Disposable {
   private async refresh(): Promise<void> {
     const report = this.report;
     if (!report) return;
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
-    const { rules, problems } = resolveRules(this.rulesSetting.value, folders);
-    for (const p of problems) this.deps.log.warn(`memoryTriage.pathMappings: ${p}`);
-    this.rules = rules;
+    const rules = this.rules(true);
     const index = await this.workspaceIndex();
     this.mapped.clear();
     // a library file matched by its name alone (json/__init__.py to app/__init__.py) would be a wrong file
@@ -83,13 +76,21 @@ export class Allocations extends Disposable {
       files.set(s.file, (files.get(s.file) ?? true) && !!s.library);
       for (const f of s.traceback ?? []) files.set(f.file, (files.get(f.file) ?? true) && !!f.library);
     }
-    for (const [file, library] of files) this.mapped.set(file, mapPath(file, this.rules, index, library ? { minMatch: 2 } : {}));
+    for (const [file, library] of files) this.mapped.set(file, mapPath(file, rules, index, library ? { minMatch: 2 } : {}));
     const view = allocationsView(report, this.title, (file) => this.locate(file));
     await this.deps.trend.showAllocations(this.target ?? this.deps.trend.current.target ?? fileTarget(this.title), { kind: 'ready', view });
     this.annotate(report);
   }
 
   private workspaceIndex(): Promise<WorkspaceIndex> {
+    // the watcher only from the first use on: a session that never maps a path pays nothing
+    if (!this.watching) {
+      this.watching = true;
+      const forget = () => { this.index = undefined; };
+      const watcher = this.register(vscode.workspace.createFileSystemWatcher(SOURCE_GLOB, false, true, false));
+      this.register(watcher.onDidCreate(forget));
+      this.register(watcher.onDidDelete(forget));
+    }
     this.index ??= Promise.resolve(vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDE_GLOB, MAX_WORKSPACE_FILES)).then(
       (uris) => new WorkspaceIndex(uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath), MAX_WORKSPACE_FILES),
       () => new WorkspaceIndex([], MAX_WORKSPACE_FILES),
@@ -147,20 +148,23 @@ export class Allocations extends Disposable {
 
   /** Opens a container path from a traceback in text (terminal link, Open Leak Location). */
   async openRemote(file: string, line: number): Promise<void> {
-    const m = mapPath(file, this.rules.length ? this.rules : this.resolvedRules(), await this.workspaceIndex());
+    const m = mapPath(file, this.rules(), await this.workspaceIndex());
     if (m.kind === 'mapped') return this.openAt(m.path, line);
     await this.mapPathOf(file, line, m);
   }
 
   /** The workspace file a container path maps to without asking (links in a log), else undefined. */
   async localPath(file: string): Promise<string | undefined> {
-    const m = mapPath(file, this.rules.length ? this.rules : this.resolvedRules(), await this.workspaceIndex(), { minMatch: 2 });
+    const m = mapPath(file, this.rules(), await this.workspaceIndex(), { minMatch: 2 });
     return m.kind === 'mapped' ? m.path : undefined;
   }
 
-  private resolvedRules(): PathMappingRule[] {
+  /** The pathMappings rules as they read now, `${workspaceFolder}` expanded; `report` logs bad entries. */
+  private rules(report = false): PathMappingRule[] {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
-    return resolveRules(this.rulesSetting.value, folders).rules;
+    const { rules, problems } = resolveRules(this.rulesSetting.value, folders);
+    if (report) for (const p of problems) this.deps.log.warn(`memoryTriage.pathMappings: ${p}`);
+    return rules;
   }
 
   /** "Map path...": the user says which workspace file a container path is; a rule is written. */
@@ -194,7 +198,7 @@ export class Allocations extends Disposable {
       void vscode.window.showWarningMessage(`Memory Triage: ${path} is not in the workspace; it is not opened.`);
       return;
     }
-    const panelColumn = panelViewColumn();
+    const panelColumn = this.deps.trend.viewColumn;
     const column = panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     const doc = await vscode.workspace.openTextDocument(uri);
     const at = Math.max(0, Math.min(doc.lineCount - 1, line - 1));
@@ -230,16 +234,6 @@ export class Allocations extends Disposable {
     const target = report.pod ? targetForRef(report.pod) : undefined;
     await this.show(target, title, { ...report, sourceFile: report.sourceFile ?? file.fsPath });
   }
-}
-
-/** The column of the trend panel's tab (its view type is prefixed by VS Code), if open. */
-function panelViewColumn(): vscode.ViewColumn | undefined {
-  for (const group of vscode.window.tabGroups.all) {
-    for (const tab of group.tabs) {
-      if (tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(TREND_VIEW_TYPE)) return group.viewColumn;
-    }
-  }
-  return undefined;
 }
 
 function targetForRef(pod: PodRef): TrendTarget {

@@ -88,6 +88,9 @@ export class TrendPanel extends Disposable {
     }
   }
 
+  /** The column the panel is in, when open: a site opens in the other one. */
+  get viewColumn(): vscode.ViewColumn | undefined { return this.panel?.viewColumn; }
+
   get isOpen(): boolean {
     return this.panel !== undefined;
   }
