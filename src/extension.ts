@@ -14,6 +14,7 @@ import { LogDocuments } from './views/logDocuments.ts';
 import { DbChecker } from './commands/checkDbConnections.ts';
 import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
 import { PoolStore } from './views/poolStore.ts';
+import { MemoryTimeline } from './triage/timeline.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
 // the view becomes visible or a command runs.
@@ -52,10 +53,11 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
   dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
   const logs = new LogDocuments((file) => allocations!.localPath(file));
+  const timeline = new MemoryTimeline();
 
   context.subscriptions.push(
     log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links, logs,
-    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs }),
+    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs, timeline }),
   );
   // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
   return { pods, trend, allocations, pools };

@@ -16,6 +16,7 @@ import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
+import type { TimelineRecorder } from '../triage/timeline.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -35,6 +36,8 @@ export interface CommandContext {
   readonly pools: PoolStore;
   /** Container logs as read-only documents. */
   readonly logs: LogDocuments;
+  /** The incident's timeline: every step, action and verification records an entry here. */
+  readonly timeline: TimelineRecorder;
 }
 
 type Handler = (...args: any[]) => unknown;

@@ -1,0 +1,82 @@
+// The incident's timeline (ARCHITECTURE.md "the incident's timeline of Findings and actions that
+// the report is written from"). Every step, action and verification records one entry; the
+// incident view keeps them in the workspace storage and writes the post-incident report from them.
+// Plain data only (JSON-serialisable: dates as ISO strings), so it survives a window reload.
+
+/** The cluster object an action or a measurement was about. */
+export interface TimelineTarget {
+  readonly context: string;
+  readonly namespace: string;
+  /** Pod, Deployment, StatefulSet, DaemonSet, HorizontalPodAutoscaler, ... */
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** A runbook diagnosis step run and what it found (figures as shown, e.g. "188 MiB / 192 MiB"). */
+export interface MeasurementEntry {
+  readonly kind: 'measurement';
+  /** ISO time. */
+  readonly at: string;
+  readonly step: 1 | 2 | 3 | 4;
+  readonly targets: readonly TimelineTarget[];
+  /** One line, as the notification said it. */
+  readonly summary: string;
+  /** Named figures for the report's tables: { "working set": "188 MiB", "limit": "192 MiB" }. */
+  readonly figures?: Readonly<Record<string, string | number>>;
+}
+
+/** A change to the cluster through the guarded path (resolution A, B, D and their follow-ups). */
+export interface ActionEntry {
+  readonly kind: 'action';
+  readonly at: string;
+  /** restart, raise-limit, scale, hpa-min-replicas, delete-pod */
+  readonly action: string;
+  readonly target: TimelineTarget;
+  /** The exact change in words: "memory limit of container api 192Mi -> 256Mi". */
+  readonly change: string;
+  readonly outcome: 'applied' | 'cancelled' | 'dry-run-failed' | 'failed' | 'refused';
+  /** What the server or the rollout said; the state the workload was left in. */
+  readonly detail: string;
+}
+
+export interface VerificationEntry {
+  readonly kind: 'verification';
+  readonly at: string;
+  /** ISO time the verification judged from. */
+  readonly since: string;
+  /** undefined: could not be checked. */
+  readonly passed: boolean | undefined;
+  readonly summary: string;
+}
+
+export interface NoteEntry {
+  readonly kind: 'note';
+  readonly at: string;
+  readonly text: string;
+}
+
+export type TimelineEntry = MeasurementEntry | ActionEntry | VerificationEntry | NoteEntry;
+
+/** What commands see of the incident: they record, the incident store keeps. */
+export interface TimelineRecorder {
+  record(entry: TimelineEntry): void;
+  /** The time of the last applied action (Verify Recovery's "since the last resolution"). */
+  lastResolution(): Date | undefined;
+}
+
+/** Keeps entries in memory only; the incident store replaces it with one kept in workspace storage. */
+export class MemoryTimeline implements TimelineRecorder {
+  readonly entries: TimelineEntry[] = [];
+
+  record(entry: TimelineEntry): void {
+    this.entries.push(entry);
+  }
+
+  lastResolution(): Date | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e.kind === 'action' && e.outcome === 'applied') return new Date(e.at);
+    }
+    return undefined;
+  }
+}
