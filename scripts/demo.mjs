@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCodeServer } from './codeServer.ts';
 import { ensureDependencies } from './dependencies.ts';
+import { ensureSystemPackages } from './systemPackages.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLUSTER_MODULE = join(ROOT, 'test', 'cluster', 'index.ts');
@@ -30,6 +31,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => v
 
 try {
   ensureDependencies();
+  await ensureSystemPackages(['demo']);
   // 1. The cluster.
   const settings = {};
   if (existsSync(CLUSTER_MODULE)) {

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, globSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './dependencies.ts';
+import { ensureSystemPackages } from './systemPackages.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = [process.execPath, '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'];
@@ -93,6 +94,12 @@ function copyScreenshots() {
 }
 
 ensureDependencies();
+try {
+  await ensureSystemPackages(only);
+} catch (err) {
+  console.error(`npm test: ${err.message}`);
+  process.exit(1);
+}
 const summary = [];
 let passed = 0;
 let failed = 0;
