@@ -51,9 +51,13 @@ export function statusOf(err: unknown): number | undefined {
 // Network errors are wrapped by fetch ("fetch failed") with the real code in a cause chain.
 function networkCode(err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || e.code.startsWith('ERR_TLS') || e.code.startsWith('UND_ERR'))) return e.code;
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || isTlsCode(e.code) || e.code.startsWith('UND_ERR'))) return e.code;
   }
   return undefined;
+}
+
+function isTlsCode(code: string): boolean {
+  return code.startsWith('ERR_TLS') || code.startsWith('CERT_') || /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 /** The Status message the server sent, when the body is a v1 Status. */
@@ -90,6 +94,9 @@ export function classify(err: unknown, intent: RequestIntent): ClusterError {
     const code = networkCode(err);
     if ((err as Error | null)?.name === 'TimeoutError' || (err as Error | null)?.name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
       return new ClusterError('timeout', `The API server${intent.server ? ` ${intent.server}` : ''} did not answer in time.`, 'Check the network or VPN; the view retries on its own.', undefined, detail);
+    }
+    if (code && isTlsCode(code)) {
+      return new ClusterError('unreachable', `The API server${intent.server ? ` ${intent.server}` : ''} has a TLS certificate this machine does not accept (${code}).`, 'Check certificate-authority (or -data) in the kubeconfig and the machine clock; a proxy that re-signs TLS needs its CA there.', undefined, detail);
     }
     if (code) {
       return new ClusterError('unreachable', `Cannot reach the API server${intent.server ? ` ${intent.server}` : ''} (${code}).`, 'Check the network, VPN or the cluster address in the kubeconfig; the view retries on its own.', undefined, detail);

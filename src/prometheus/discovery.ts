@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { getJson, HttpStatusError } from '../cluster/apiRequest.ts';
+import { classify, ClusterError } from '../cluster/clusterError.ts';
 import type { ServiceRef } from './serviceProxyTransport.ts';
 
 // Finding Prometheus in a cluster the way Lens and krr do: by the labels the common installs put
@@ -30,18 +31,98 @@ export const SELECTORS: readonly { readonly kind: string; readonly selector: str
 const COMMON_NAMESPACES = ['monitoring', 'prometheus', 'observability', 'kube-prometheus', 'cattle-monitoring-system', 'lens-metrics', 'default'];
 
 interface ServiceList {
-  items?: { metadata?: { name?: string; namespace?: string }; spec?: { ports?: { name?: string; port?: number; appProtocol?: string }[] } }[];
+  items?: { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; spec?: { ports?: { name?: string; port?: number; appProtocol?: string }[] } }[];
 }
 
 export function describeSelectors(): string {
   return SELECTORS.map((s) => s.selector).join(', ');
 }
 
-/** Prometheus-like services, deduplicated, in selector order. */
-export async function discoverPrometheus(kc: KubeConfig, options: { signal?: AbortSignal; namespaces?: readonly string[] } = {}): Promise<Candidate[]> {
+type ServiceItem = NonNullable<ServiceList['items']>[number];
+interface DiscoveryOptions {
+  readonly signal?: AbortSignal;
+  /** Namespaces to look in first when services cannot be listed cluster-wide. */
+  readonly namespaces?: readonly string[];
+}
+
+// Parallel requests at most; a discovery on a slow link should not open dozens at once.
+const CONCURRENCY = 4;
+const REQUEST_MS = 10_000;
+
+/**
+ * Prometheus-like services, deduplicated, in selector order. Cluster-wide: one list per selector, in
+ * parallel. Without that right (403): one list per likely namespace, in parallel, matched here
+ * against every selector, stopping at the first namespace (in priority order) that has one.
+ * Any other failure (401, network, TLS, timeout) is a ClusterError saying which and what to do.
+ */
+export async function discoverPrometheus(kc: KubeConfig, options: DiscoveryOptions = {}): Promise<Candidate[]> {
+  const server = kc.getCurrentCluster()?.server;
+  try {
+    const lists = await clusterWide(kc, options.signal);
+    return lists ? candidates(SELECTORS.map((s, i) => ({ ...s, items: lists[i]! }))) : await byNamespace(kc, options, server);
+  } catch (err) {
+    throw explain(err, server);
+  }
+}
+
+/** One item list per selector, or undefined when services may not be listed cluster-wide. */
+async function clusterWide(kc: KubeConfig, signal: AbortSignal | undefined): Promise<ServiceItem[][] | undefined> {
+  const list = (selector: string) => getJson<ServiceList>(kc, '/api/v1/services', { labelSelector: selector, limit: 50 }, { signal, timeoutMs: REQUEST_MS }).then((l) => l.items ?? []);
+  let first: ServiceItem[];
+  try {
+    first = await list(SELECTORS[0]!.selector);
+  } catch (err) {
+    if (err instanceof HttpStatusError && err.statusCode === 403) return undefined;
+    throw err;
+  }
+  const rest = await mapBounded(SELECTORS.slice(1), CONCURRENCY, (s) => list(s.selector));
+  return [first, ...rest];
+}
+
+async function byNamespace(kc: KubeConfig, options: DiscoveryOptions, server: string | undefined): Promise<Candidate[]> {
+  const current = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  const namespaces = [...new Set([...(options.namespaces ?? []), ...(current ? [current] : []), ...COMMON_NAMESPACES])];
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const done: (ServiceItem[] | 'skipped' | undefined)[] = namespaces.map(() => undefined);
+  let found: Candidate[] | undefined;
+  const settle = () => {
+    // The first namespace in priority order with a match wins once everything before it has answered.
+    for (let i = 0; i < done.length && !found; i++) {
+      const items = done[i];
+      if (items === undefined) return;
+      if (items === 'skipped') continue;
+      const c = candidates(SELECTORS.map((s) => ({ ...s, items: items.filter((item) => matches(s.selector, item)) })));
+      if (c.length > 0) found = c;
+    }
+    if (found) stop.abort();
+  };
+  await mapBounded(namespaces, CONCURRENCY, async (ns, i) => {
+    if (found) return;
+    try {
+      const list = await getJson<ServiceList>(kc, `/api/v1/namespaces/${encodeURIComponent(ns)}/services`, { limit: 500 }, { signal, timeoutMs: REQUEST_MS });
+      done[i] = list.items ?? [];
+    } catch (err) {
+      if (found) return;
+      if (!(err instanceof HttpStatusError) || (err.statusCode !== 403 && err.statusCode !== 404)) throw err;
+      done[i] = 'skipped';
+    }
+    settle();
+  }).catch((err: unknown) => {
+    stop.abort();
+    throw err;
+  });
+  if (found) return found;
+  if (done.every((d) => d === 'skipped')) {
+    throw new ClusterError('forbidden', `Prometheus discovery: you may not list services cluster-wide nor in ${namespaces.join(', ')}.`, 'Name the service in the setting memoryTriage.prometheus.service (namespace/name:port), or set memoryTriage.prometheus.url.', 403, server);
+  }
+  return [];
+}
+
+function candidates(groups: readonly { kind: string; selector: string; items: readonly ServiceItem[] }[]): Candidate[] {
   const found = new Map<string, Candidate>();
-  for (const { kind, selector } of SELECTORS) {
-    for (const item of await listServices(kc, selector, options)) {
+  for (const { kind, selector, items } of groups) {
+    for (const item of items) {
       const name = item.metadata?.name;
       const namespace = item.metadata?.namespace;
       const port = pickPort(item.spec?.ports ?? []);
@@ -53,27 +134,33 @@ export async function discoverPrometheus(kc: KubeConfig, options: { signal?: Abo
   return [...found.values()];
 }
 
-async function listServices(kc: KubeConfig, labelSelector: string, options: { signal?: AbortSignal; namespaces?: readonly string[] }): Promise<NonNullable<ServiceList['items']>> {
-  const opts = { signal: options.signal, timeoutMs: 10_000 };
-  try {
-    const all = await getJson<ServiceList>(kc, '/api/v1/services', { labelSelector, limit: 50 }, opts);
-    return all.items ?? [];
-  } catch (err) {
-    // Without cluster-wide list rights, look where installs usually are.
-    if (!(err instanceof HttpStatusError) || err.statusCode !== 403) throw err;
-  }
-  const items: NonNullable<ServiceList['items']> = [];
-  const current = kc.getContextObject(kc.getCurrentContext())?.namespace;
-  const namespaces = [...new Set([...(options.namespaces ?? []), ...(current ? [current] : []), ...COMMON_NAMESPACES])];
-  for (const ns of namespaces) {
-    try {
-      const list = await getJson<ServiceList>(kc, `/api/v1/namespaces/${encodeURIComponent(ns)}/services`, { labelSelector, limit: 50 }, opts);
-      items.push(...(list.items ?? []));
-    } catch (err) {
-      if (!(err instanceof HttpStatusError) || (err.statusCode !== 403 && err.statusCode !== 404)) throw err;
+/** The selectors above are `key=value` pairs joined by commas; all must hold. */
+export function matches(selector: string, item: { metadata?: { labels?: Record<string, string> } }): boolean {
+  const labels = item.metadata?.labels ?? {};
+  return selector.split(',').every((pair) => {
+    const at = pair.indexOf('=');
+    return at > 0 && labels[pair.slice(0, at)] === pair.slice(at + 1);
+  });
+}
+
+function explain(err: unknown, server: string | undefined): unknown {
+  if (err instanceof ClusterError || (err as Error | null)?.name === 'AbortError') return err;
+  const e = classify(err, { verb: 'list', resource: 'services', server });
+  return new ClusterError(e.kind, `Prometheus discovery: ${e.message}`, e.hint, e.status, e.detail);
+}
+
+/** Runs fn over items with at most `limit` at a time; results in item order; the first error rejects. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
     }
-  }
-  return items;
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The web port: named web/http(s), else 9090, else the only one. */

@@ -28,7 +28,9 @@ export class Faults {
       (d.verb === '*' || d.verb === info.verb) &&
       (d.resource === '*' || d.resource === info.resource) &&
       (d.subresource ?? '') === (info.subresource ?? '') &&
-      (d.namespace === undefined || d.namespace === info.namespace) &&
+      // namespace '' denies only the cluster-wide form (a list across all namespaces), as a RoleBinding
+      // without a ClusterRoleBinding does
+      (d.namespace === undefined || d.namespace === (info.namespace ?? '')) &&
       (d.group === undefined || d.group === info.group));
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pickPort, SELECTORS } from '../../src/prometheus/discovery.ts';
+import { mapBounded, matches, pickPort, SELECTORS } from '../../src/prometheus/discovery.ts';
 import { formatServiceRef, parseServiceRef, serviceProxyPath } from '../../src/prometheus/serviceProxyTransport.ts';
 
 test('the web port is chosen by name, then by the usual numbers', () => {
@@ -27,4 +27,27 @@ test('service references parse, print and become proxy paths', () => {
   for (const bad of ['monitoring/prometheus', 'Monitoring/p:9090', '../x/p:9090', 'a/b:9090/../..', 'ftp:a/b:1']) {
     assert.equal(parseServiceRef(bad), undefined, bad);
   }
+});
+
+test('a selector matches only when every pair holds', () => {
+  const helm = { metadata: { labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' } } };
+  assert.ok(matches('app.kubernetes.io/name=prometheus,app.kubernetes.io/component=server', helm));
+  assert.ok(matches('app.kubernetes.io/name=prometheus', helm));
+  assert.ok(!matches('app.kubernetes.io/name=prometheus,app.kubernetes.io/component=alertmanager', helm));
+  assert.ok(!matches('app=prometheus', {}));
+});
+
+test('mapBounded keeps at most the limit in flight and the results in order', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const results = await mapBounded([5, 1, 4, 2, 3, 0, 6], 3, async (n, i) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await new Promise((r) => setTimeout(r, n));
+    inFlight--;
+    return n * 10 + i;
+  });
+  assert.equal(most, 3);
+  assert.deepEqual(results, [50, 11, 42, 23, 34, 5, 66]);
+  await assert.rejects(mapBounded([1, 2], 2, async (n) => { if (n === 2) throw new Error('two'); return n; }), /two/);
 });
