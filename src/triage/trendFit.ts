@@ -68,3 +68,125 @@ export function secondsToLimit(current: number, slope: number, limit: number): n
   if (!(slope > 0)) return undefined;
   return (limit - current) / slope;
 }
+
+// --- The current rate --------------------------------------------------------------------
+// A leak often starts late: after a quiet period, a deploy or a traffic change, with no restart
+// in between. One line over the whole piece then averages the flat part into the slope and
+// projects the kill far too late. So the piece is split where the growth changed: the two-line
+// fit with the smallest squared error, kept only when it explains the points clearly better than
+// one line (BIC), and again inside the recent part (flat, slow, then fast).
+
+/** Sums over a range of samples, so the error of any line segment costs O(1). */
+class PrefixSums {
+  private readonly n: Float64Array;
+  private readonly t: Float64Array;
+  private readonly v: Float64Array;
+  private readonly tt: Float64Array;
+  private readonly tv: Float64Array;
+  private readonly vv: Float64Array;
+  private readonly minutes: Float64Array;
+
+  constructor(samples: readonly Sample[]) {
+    this.minutes = new Float64Array(samples.length);
+    const len = samples.length + 1;
+    [this.n, this.t, this.v, this.tt, this.tv, this.vv] = Array.from({ length: 6 }, () => new Float64Array(len));
+    // minutes and MiB from the first sample: small numbers keep the sums exact enough
+    const t0 = samples[0]?.[0] ?? 0;
+    samples.forEach(([ts, bytes], i) => {
+      const t = (ts - t0) / 60;
+      const v = bytes / MIB;
+      this.minutes[i] = t;
+      this.n[i + 1] = i + 1;
+      this.t[i + 1] = this.t[i]! + t;
+      this.v[i + 1] = this.v[i]! + v;
+      this.tt[i + 1] = this.tt[i]! + t * t;
+      this.tv[i + 1] = this.tv[i]! + t * v;
+      this.vv[i + 1] = this.vv[i]! + v * v;
+    });
+  }
+
+  /** Squared error (MiB²) of the least-squares line through samples [from, to). */
+  sse(from: number, to: number): number {
+    const { stt, stv, svv } = this.centred(from, to);
+    return Math.max(0, stt > 0 ? svv - (stv * stv) / stt : svv);
+  }
+
+  /** Slope (MiB/min) of that line. */
+  slope(from: number, to: number): number {
+    const { stt, stv } = this.centred(from, to);
+    return stt > 0 ? stv / stt : 0;
+  }
+
+  /** That line's value (MiB) at the time of sample `at`. */
+  valueAt(from: number, to: number, at: number): number {
+    const n = to - from;
+    const meanT = (this.t[to]! - this.t[from]!) / n;
+    const meanV = (this.v[to]! - this.v[from]!) / n;
+    return meanV + this.slope(from, to) * (this.minutes[at]! - meanT);
+  }
+
+  private centred(from: number, to: number): { stt: number; stv: number; svv: number } {
+    const n = to - from;
+    const d = (a: Float64Array) => a[to]! - a[from]!;
+    return {
+      stt: d(this.tt) - (d(this.t) * d(this.t)) / n,
+      stv: d(this.tv) - (d(this.t) * d(this.v)) / n,
+      svv: d(this.vv) - (d(this.v) * d(this.v)) / n,
+    };
+  }
+}
+
+// The working set is measured to the page, and scrapes jitter by a little: below this spread
+// (MiB per sample) two lines are not "better" than one, however straight synthetic data is.
+const NOISE_FLOOR_MIB = 0.05;
+// A line and a break cost more parameters; BIC asks for at least this much gain for them.
+const SPLIT_PARAMETERS = 3;
+// ...and the two rates must differ: by a quarter of the larger, and by 0.5 MiB/min at least.
+// Two halves of one leak line are one rate; splitting them only makes the fit noisier.
+const SAME_RATE_FRACTION = 0.25;
+const SAME_RATE_MIB_PER_MINUTE = 0.5;
+// A jump between the two lines at the break (a cache filled at once) is a change too: the rate
+// after it is the one that counts, not the slope of a line drawn across the jump.
+const LEVEL_JUMP_MIB = 2;
+
+function bic(sse: number, n: number, parameters: number): number {
+  return n * Math.log(sse / n + NOISE_FLOOR_MIB ** 2) + parameters * Math.log(n);
+}
+
+/**
+ * Where the current rate starts in `samples`: the index of the first sample of the recent part a
+ * line explains, 0 when the whole explains it best. The recent part keeps at least `minRecent`
+ * samples, so a single late jump does not make a steep line of its own.
+ */
+export function currentRateStart(samples: readonly Sample[], minRecent: number): number {
+  const sums = new PrefixSums(samples);
+  let from = 0;
+  // at most three changes: a quiet start, a slow rise, the fast part now
+  for (let round = 0; round < 3; round++) {
+    const n = samples.length - from;
+    if (n < minRecent + 3) break;
+    const one = bic(sums.sse(from, samples.length), n, 2);
+    let best = -1;
+    let bestBic = one;
+    for (let k = from + 3; k <= samples.length - minRecent; k++) {
+      const two = bic(sums.sse(from, k) + sums.sse(k, samples.length), n, 2 + SPLIT_PARAMETERS);
+      if (two < bestBic) {
+        bestBic = two;
+        best = k;
+      }
+    }
+    if (best < 0) break;
+    const before = sums.slope(from, best);
+    const after = sums.slope(best, samples.length);
+    const sameRate = Math.abs(after - before) < Math.max(SAME_RATE_MIB_PER_MINUTE, SAME_RATE_FRACTION * Math.max(Math.abs(before), Math.abs(after)));
+    const jump = Math.abs(sums.valueAt(best, samples.length, best) - sums.valueAt(from, best, best));
+    if (sameRate && jump < LEVEL_JUMP_MIB) break;
+    from = best;
+  }
+  return from;
+}
+
+/** The line through the recent part of `samples` that grows at the current rate (see above). */
+export function fitCurrentRate(samples: readonly Sample[], minRecent: number): LinearFit | undefined {
+  return fitLine(samples.slice(currentRateStart(samples, minRecent)));
+}

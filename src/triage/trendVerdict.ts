@@ -1,5 +1,5 @@
 import type { MemoryTrend, Sample, SeriesOf, TrendEvent } from './model.ts';
-import { fitLine, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
+import { fitCurrentRate, fitLine, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
 import { formatBytes, formatRate } from './trendFormat.ts';
 import { shownPercent } from './pressure.ts';
 
@@ -13,8 +13,15 @@ export interface ContainerTrend {
   readonly limitBytes?: number;
   readonly slopeMiBPerMinute?: number;
   readonly r2?: number;
-  /** The samples the fit used (since the last restart, when there was one). */
+  /**
+   * Where the fitted part starts: after the last restart, and where the current rate began when
+   * the growth changed since (a leak that started late). The chart draws the fitted line over it.
+   */
   readonly fitFromSeconds?: number;
+  readonly fitToSeconds?: number;
+  /** The fitted line's value at fitFromSeconds and at fitToSeconds. */
+  readonly fitFromBytes?: number;
+  readonly fitToBytes?: number;
   readonly secondsToLimit?: number;
   readonly restarts: number;
   readonly oomKills: number;
@@ -78,10 +85,11 @@ export function summarizeContainer(
   const churnCuts = falls.length - limitDrops;
 
   // Growth is judged after the last reset: a leak restarted by an OOM kill climbs again from low.
-  // If the last piece is too short, the piece before it tells the rate just as well.
+  // If the last piece is too short, the piece before it tells the rate just as well. Inside the
+  // piece, the rate is the current one: from where the growth last changed (trendFit.ts).
   const pieces = split(samples, cuts);
   const piece = [...pieces].reverse().find((p) => p.length >= MIN_FIT_SAMPLES);
-  const pieceFit = piece ? fitLine(piece) : undefined;
+  const pieceFit = piece ? fitCurrentRate(piece, MIN_FIT_SAMPLES) : undefined;
   // A GC sawtooth ramps up between drops; only a rising floor over the whole window is a leak.
   const fit = churnCuts >= 2 ? fitLine(samples) : pieceFit;
   const growing = fit !== undefined && isGrowth(fit, limit, churnCuts >= 2 ? MIN_R2 / 2 : MIN_R2);
@@ -93,6 +101,9 @@ export function summarizeContainer(
     slopeMiBPerMinute: fit ? slopeMiBPerMinute(fit) : undefined,
     r2: fit?.r2,
     fitFromSeconds: fit?.fromSeconds,
+    fitToSeconds: fit?.toSeconds,
+    fitFromBytes: fit?.intercept,
+    fitToBytes: fit ? fit.intercept + fit.slope * (fit.toSeconds - fit.fromSeconds) : undefined,
     secondsToLimit: limit !== undefined && fit && growing ? secondsToLimit(latest, fit.slope, limit) : undefined,
   };
 
