@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MemoryTrend, SeriesOf, TrendEvent } from '../triage/model.ts';
 import { formatBytes } from '../triage/trendFormat.ts';
+import type { ContainerTrend } from '../triage/trendVerdict.ts';
 
 // The chart: each container's working set, its limit, the warning threshold under the limit,
 // and OOM/restart markers. Colours come from the theme's chart variables, read again on redraw.
@@ -19,6 +20,8 @@ function themeColour(variable: string, fallbackVariable = '--vscode-foreground')
 export interface ChartInput {
   readonly trend: MemoryTrend;
   readonly warningPercent: number;
+  /** The verdicts: a growing container's fitted line is drawn over the part it was fitted to. */
+  readonly rows?: readonly ContainerTrend[];
 }
 
 /** Aligns every series on the union of their timestamps (uPlot wants one x array). */
@@ -102,7 +105,12 @@ export function drawChart(target: HTMLElement, input: ChartInput): uPlot {
     // height, not a value, and the legend could not name it; the vertical one is the legend's Time.
     cursor: { y: false, drag: { x: true, y: false } },
     legend: { live: true },
-    hooks: { draw: [(u) => drawEvents(u, trend.events.filter((e) => u.series[markerSeries.get(e.kind) ?? 0]?.show !== false))] },
+    hooks: {
+      draw: [
+        (u) => drawEvents(u, trend.events.filter((e) => u.series[markerSeries.get(e.kind) ?? 0]?.show !== false)),
+        (u) => drawFits(u, (input.rows ?? []).filter((r) => u.series[1 + trend.workingSet.findIndex((w) => w.pod === r.pod && w.container === r.container)]?.show !== false)),
+      ],
+    },
   };
   return new uPlot(opts, data, target);
 }
@@ -137,6 +145,39 @@ function drawEvents(u: uPlot, events: readonly TrendEvent[]): void {
     ctx.lineTo(x, top + height);
     ctx.stroke();
     ctx.fillText(e.kind === 'OOMKilled' ? 'OOM' : '↻', x + 3 * ratio, top + 10 * ratio);
+  }
+  ctx.restore();
+}
+
+/**
+ * The fitted line of each growing container, from where its current rate began (a tick there)
+ * to the newest sample: the part of the curve the slope and the projection come from.
+ */
+function drawFits(u: uPlot, rows: readonly ContainerTrend[]): void {
+  const { ctx } = u;
+  const ratio = devicePixelRatio || 1;
+  ctx.save();
+  ctx.strokeStyle = themeColour('--vscode-charts-red', '--vscode-errorForeground');
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.font = `${10 * ratio}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+  for (const r of rows) {
+    if ((r.verdict !== 'growing' && r.verdict !== 'at-limit') || r.fitFromSeconds === undefined || r.fitToSeconds === undefined || r.fitFromBytes === undefined || r.fitToBytes === undefined) continue;
+    const x0 = u.valToPos(r.fitFromSeconds, 'x', true);
+    const x1 = u.valToPos(r.fitToSeconds, 'x', true);
+    const y0 = u.valToPos(r.fitFromBytes, 'y', true);
+    const y1 = u.valToPos(r.fitToBytes, 'y', true);
+    ctx.lineWidth = 1.5 * ratio;
+    ctx.setLineDash([6 * ratio, 3 * ratio]);
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x0, y0 - 6 * ratio);
+    ctx.lineTo(x0, y0 + 6 * ratio);
+    ctx.stroke();
+    ctx.fillText('fit', x0 + 3 * ratio, y0 + 14 * ratio);
   }
   ctx.restore();
 }

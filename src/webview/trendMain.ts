@@ -151,7 +151,7 @@ function render(): void {
       status.dataset['loadedAt'] = String(s.loadedAt);
       chartBox.replaceChildren();
       if (s.trend.workingSet.length > 0) {
-        chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent });
+        chart = drawChart(chartBox, { trend: s.trend, warningPercent: state.warningPercent, rows: s.rows });
         drawn = `${state.title}\n${state.range}`;
         if (keepZoom) chart.setScale('x', keepZoom);
       }

@@ -32,7 +32,9 @@ export function renderTable(container: HTMLElement, rows: readonly ContainerTren
     cell(tr, r.latestBytes === undefined ? '–' : formatBytes(r.latestBytes), 'num');
     cell(tr, r.limitBytes === undefined ? 'none' : formatBytes(r.limitBytes), 'num');
     cell(tr, r.slopeMiBPerMinute === undefined ? '–' : formatRate(r.slopeMiBPerMinute), 'num');
-    cell(tr, formatFit(r.r2));
+    // where the fitted part starts: after the last restart, or where the current rate began
+    const since = r.fitFromSeconds !== undefined && r.verdict !== 'no-data' ? ` since ${new Date(r.fitFromSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '';
+    cell(tr, `${formatFit(r.r2)}${since}`);
     cell(tr, r.verdict === 'no-data' ? '–' : formatTimeToLimit(r.secondsToLimit, r.limitBytes), 'projection');
     cell(tr, r.oomKills > 0 ? `${r.restarts} (${r.oomKills} OOM)` : String(r.restarts), 'num');
     cell(tr, r.verdictText, 'verdict');
