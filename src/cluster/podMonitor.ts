@@ -17,8 +17,11 @@ export interface PodSnapshot {
   readonly listed: boolean;
   /** Listing/watching pods failed (or the namespace is missing); pods may be stale. */
   readonly podsError?: ClusterError;
-  /** Metrics failed; pods are shown without usage. */
+  /** The last metrics poll failed; the pods keep the usage of the last one that worked (metricsAt). */
   readonly metricsError?: ClusterError;
+  /** When the usage shown was read (ms since the epoch); undefined before the first answer. */
+  readonly metricsAt?: number;
+  readonly metricsIntervalMs: number;
   readonly oomCounts: ReadonlyMap<string, number>;
 }
 
@@ -51,6 +54,7 @@ export class PodMonitor {
   private metrics = new Map<string, PodMetric>();
   private podsError: ClusterError | undefined;
   private metricsError: ClusterError | undefined;
+  private metricsAt: number | undefined;
   private listed = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
@@ -180,12 +184,13 @@ export class PodMonitor {
         const list = await listPodMetrics(this.session, { timeoutMs: 15_000, signal: abort.signal, onRequest: () => this.metricsRequests++ });
         this.metrics = new Map(list.items.map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m]));
         this.metricsError = undefined;
+        this.metricsAt = Date.now();
       } catch (err) {
         if (abort.signal.aborted) return;
         const error = classify(err, { verb: 'list', resource: 'pods.metrics.k8s.io', namespace: this.session.namespace });
         if (this.metricsError?.message !== error.message) this.options.log.warn(`metrics of ${this.session.describe()}: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
+        // The last figures stay, with their age (metricsAt): blank gauges would say less.
         this.metricsError = error;
-        this.metrics = new Map();
       } finally {
         // A poll aborted by stop() is no longer the one in flight: a start() since has its own.
         if (!abort.signal.aborted) {
@@ -226,6 +231,6 @@ export class PodMonitor {
       const n = this.history.count(pod);
       if (n > 0) oomCounts.set(pod.uid, n);
     }
-    return { session: this.session, pods, listed: this.listed, podsError: this.podsError, metricsError: this.metricsError, oomCounts };
+    return { session: this.session, pods, listed: this.listed, podsError: this.podsError, metricsError: this.metricsError, metricsAt: this.metricsAt, metricsIntervalMs: this.options.metricsIntervalMs, oomCounts };
   }
 }

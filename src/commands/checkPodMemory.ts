@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ago, gaugeText, podDescription } from '../triage/describe.ts';
 import { oomKilledPods } from '../triage/oomHistory.ts';
+import { clockTime, measuredPods } from '../triage/metricsAge.ts';
 import { byPressure, podPercent, worstContainer } from '../triage/pressure.ts';
 import { verifyRecovery, type Verdict } from '../triage/verification.ts';
 import type { CommandContext } from './index.ts';
@@ -18,10 +19,10 @@ export async function checkPodMemory(ctx: CommandContext): Promise<string | unde
   const t = ctx.pods.thresholds;
   const now = new Date();
   const hourAgo = new Date(now.getTime() - HOUR_MS);
-  const verdict = verifyRecovery(snapshot.pods, hourAgo, t);
+  const verdict = verifyRecovery(measuredPods(snapshot), hourAgo, t);
   const hot = snapshot.pods.filter((p) => (podPercent(p) ?? 0) >= t.warning).sort(byPressure);
   const recentOom = oomKilledPods(snapshot.pods, hourAgo);
-  const metricsNote = snapshot.metricsError ? ` Usage unknown: ${snapshot.metricsError.message}` : '';
+  const metricsNote = snapshot.metricsError ? ` Usage not measured now${snapshot.metricsAt ? ` (last read ${clockTime(snapshot.metricsAt)})` : ''}: ${snapshot.metricsError.message}` : '';
   const skippedNote = verdict.skipped.length > 0 ? ` ${verdict.skipped.length} completed pod(s) skipped.` : '';
   const summary =
     `${snapshot.pods.length} pod(s) in ${snapshot.session.describe()}: ${hot.length} at or above ${t.warning}% of a limit, ` +

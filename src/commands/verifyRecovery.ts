@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
+import { measuredPods } from '../triage/metricsAge.ts';
 import type { CommandContext } from './index.ts';
 import { freshSnapshot, offerPick } from './podActions.ts';
 
@@ -38,7 +39,7 @@ export async function verifyRecovery(ctx: CommandContext, since?: Date | string)
   if (!from) return undefined;
   const snapshot = await freshSnapshot(ctx);
   if (!snapshot) return undefined;
-  const verdict = judge(snapshot.pods, from, ctx.pods.thresholds);
+  const verdict = judge(measuredPods(snapshot), from, ctx.pods.thresholds);
   ctx.log.info(`Verify recovery in ${snapshot.session.describe()}: ${verdict.summary}`);
   for (const f of verdict.failures) ctx.log.info(`  ${f.pod.ref.namespace}/${f.pod.ref.name}: ${f.reasons.join('; ')}`);
   if (verdict.pass) {

@@ -3,6 +3,7 @@ import type { ClusterError } from '../cluster/clusterError.ts';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
 import type { PoolReport } from '../triage/model.ts';
 import { groupByWorkload, type Thresholds } from '../triage/pressure.ts';
+import { clockTime, staleNote } from '../triage/metricsAge.ts';
 import { ContainerItem, DbItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
 
 // Above this many pods the workload groups start collapsed, so the first paint stays small.
@@ -55,7 +56,9 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
     if (snapshot.podsError) roots.push(messageFor(snapshot.podsError, 'pods'));
     // A 401 or an outage fails both; one line says it.
     if (snapshot.metricsError && snapshot.pods.length > 0 && snapshot.metricsError.kind !== snapshot.podsError?.kind) {
-      roots.push(messageFor(snapshot.metricsError, 'metrics'));
+      // the gauges keep the last figures read: the row says from when
+      const e = snapshot.metricsError;
+      roots.push(snapshot.metricsAt === undefined ? messageFor(e, 'metrics') : new MessageItem(`Usage as of ${clockTime(snapshot.metricsAt)}; metrics.k8s.io: ${e.message}`, e.hint, 'warning', refreshCommand, 'metrics'));
     }
     if (!snapshot.listed && !snapshot.podsError && snapshot.pods.length === 0) {
       roots.push(new MessageItem('Loading pods…', snapshot.session.describe(), 'info'));
@@ -85,6 +88,8 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
 
   private podItem(pod: PodSnapshot['pods'][number], snapshot: PodSnapshot, t: Thresholds, now: Date): PodItem {
     const item = new PodItem(pod, t, now, snapshot.oomCounts.get(pod.uid) ?? 0);
+    const stale = staleNote(snapshot, now.getTime());
+    if (stale && pod.metricsAt) item.description = `${item.description} · ${stale}`;
     const report = this.pools(pod.uid);
     const children: PodTreeNode[] = pod.containers.map((c) => new ContainerItem(pod, c, t, now));
     if (report) children.push(new DbItem(pod, report));

@@ -7,6 +7,8 @@ import { ClusterError } from '../../src/cluster/clusterError.ts';
 import type { PodMonitor } from '../../src/cluster/podMonitor.ts';
 import { openSession } from '../../src/cluster/session.ts';
 import { podDescription } from '../../src/triage/describe.ts';
+import { clockTime, measuredPods, staleNote } from '../../src/triage/metricsAge.ts';
+import { verifyRecovery } from '../../src/triage/verification.ts';
 import { failOnUnhandledRejections, leakyDeployment, memoryLog, monitorOf, startTestCluster, waitFor } from './clusterScope.ts';
 
 failOnUnhandledRejections();
@@ -89,6 +91,26 @@ test('no metrics-server: gauges say "no metrics" with a hint, the rest works', a
   assert.ok(s.pods.every((p) => p.metricsAt === undefined));
   cluster.admin.setMetricsAvailable(true);
   await waitFor(m, 'metrics back', (s) => !s.metricsError && s.pods.every((p) => p.metricsAt));
+});
+
+test('metrics failing after a good poll: the gauges keep their figures with their age, no verdict uses them', async () => {
+  const m = watch();
+  const good = await waitFor(m, 'metrics', (s) => s.listed && s.pods.length === 2 && s.pods.every((p) => p.metricsAt));
+  const readAt = good.metricsAt!;
+  const usage = good.pods.map((p) => p.containers[0]!.workingSetBytes);
+  cluster.admin.setMetricsAvailable(false);
+  const s = await waitFor(m, 'metrics unavailable', (s) => s.metricsError !== undefined);
+  assert.equal(s.metricsError!.kind, 'metrics-unavailable');
+  assert.deepEqual(s.pods.map((p) => p.containers[0]!.workingSetBytes), usage, 'the last figures stay on screen');
+  assert.equal(s.metricsAt, readAt, 'and say when they were read');
+  assert.equal(staleNote(s, readAt + s.metricsIntervalMs), undefined, 'fresh enough within two intervals');
+  assert.equal(staleNote(s, readAt + 2 * s.metricsIntervalMs + 1), `as of ${clockTime(readAt)}`);
+  // a verdict never passes on figures it could not read now
+  assert.ok(measuredPods(s).every((p) => p.containers.every((c) => c.workingSetBytes === undefined)));
+  assert.deepEqual(verifyRecovery(measuredPods(s), new Date(0), { warning: 80, critical: 90 }).memory, 'could not be checked');
+  cluster.admin.setMetricsAvailable(true);
+  const back = await waitFor(m, 'metrics back', (s) => !s.metricsError);
+  assert.ok(back.metricsAt! > readAt);
 });
 
 test('an expired token is a 401 with "log in again", and recovers after renewal', async () => {
