@@ -186,7 +186,27 @@ export function currentRateStart(samples: readonly Sample[], minRecent: number):
   return from;
 }
 
+// A change in the last few samples (a leak that began two scrapes ago at a coarse step) is
+// believed from as few as this many samples, counting the one it started from...
+const SHORT_RECENT = 3;
+// ...when a line explains them almost perfectly and each rises over the one before: a one-off
+// allocation (a jump, then flat) fails both, and waits for minRecent samples like any change.
+const SHORT_RECENT_R2 = 0.9;
+
 /** The line through the recent part of `samples` that grows at the current rate (see above). */
 export function fitCurrentRate(samples: readonly Sample[], minRecent: number): LinearFit | undefined {
-  return fitLine(samples.slice(currentRateStart(samples, minRecent)));
+  const from = currentRateStart(samples, minRecent);
+  const short = currentRateStart(samples, SHORT_RECENT);
+  if (short > from) {
+    const fit = fitShortRise(samples.slice(short));
+    if (fit) return fit;
+  }
+  return fitLine(samples.slice(from));
+}
+
+/** The line through a few samples, when they are a clean rise (see SHORT_RECENT); else undefined. */
+export function fitShortRise(samples: readonly Sample[]): LinearFit | undefined {
+  if (samples.length < SHORT_RECENT || !samples.every((s, i) => i === 0 || s[1] > samples[i - 1]![1])) return undefined;
+  const fit = fitLine(samples);
+  return fit && fit.r2 >= SHORT_RECENT_R2 ? fit : undefined;
 }

@@ -1,5 +1,5 @@
 import type { MemoryTrend, Sample, SeriesOf, TrendEvent } from './model.ts';
-import { fitCurrentRate, fitLine, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
+import { fitCurrentRate, fitLine, fitShortRise, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
 import { formatBytes, formatRate } from './trendFormat.ts';
 import { shownPercent } from './pressure.ts';
 
@@ -89,7 +89,8 @@ export function summarizeContainer(
   // piece, the rate is the current one: from where the growth last changed (trendFit.ts).
   const pieces = split(samples, cuts);
   const piece = [...pieces].reverse().find((p) => p.length >= MIN_FIT_SAMPLES);
-  const pieceFit = piece ? fitCurrentRate(piece, MIN_FIT_SAMPLES) : undefined;
+  // A new pod with a few samples only: a clean rise is believed (trendFit.ts, fitShortRise).
+  const pieceFit = piece ? fitCurrentRate(piece, MIN_FIT_SAMPLES) : fitShortRise(pieces[pieces.length - 1]!);
   // A GC sawtooth ramps up between drops; only a rising floor over the whole window is a leak.
   const fit = churnCuts >= 2 ? fitLine(samples) : pieceFit;
   const growing = fit !== undefined && isGrowth(fit, limit, churnCuts >= 2 ? MIN_R2 / 2 : MIN_R2);
