@@ -117,13 +117,17 @@ async function read(kc: KubeConfig, target: ChangeTarget, options: RequestOption
 
 async function write(kc: KubeConfig, plan: PlannedChange, dryRun: boolean, options: RequestOptions): Promise<ServerAnswer> {
   const warnings: string[] = [];
-  const query = { fieldManager: plan.request.method === 'PATCH' ? FIELD_MANAGER : undefined, dryRun: dryRun ? 'All' : undefined };
+  // A DELETE with a body takes its options from the body only (the server ignores the query
+  // then), so there dryRun must be in the DeleteOptions or the "dry run" deletes for real.
+  const isDelete = plan.request.method === 'DELETE';
+  const query = { fieldManager: isDelete ? undefined : FIELD_MANAGER, dryRun: dryRun && !isDelete ? 'All' : undefined };
+  const body = isDelete && dryRun ? { ...plan.request.body, value: { ...(plan.request.body.value as object), dryRun: ['All'] } } : plan.request.body;
   const onWarnings = (w: readonly string[]) => {
     warnings.push(...w);
     options.onWarnings?.(w);
   };
   try {
-    const object = await requestJson<KubeObject>(kc, plan.request.method, plan.request.path, query, plan.request.body, { ...options, onWarnings });
+    const object = await requestJson<KubeObject>(kc, plan.request.method, plan.request.path, query, body, { ...options, onWarnings });
     // A delete of a Deployment answers with a Status, not the object.
     return { ok: true, object: object.kind === 'Status' ? undefined : object, warnings };
   } catch (err) {

@@ -52,6 +52,15 @@ export function changesRefused(): string | undefined {
   return undefined;
 }
 
+/** Logs an action's outcome and records it in the incident timeline (for ends reached before a ChangeSpec exists, too). */
+export function recordAction(ctx: CommandContext, entry: Omit<ActionEntry, 'kind' | 'at'>): void {
+  const t = entry.target;
+  const line = `${entry.action} ${t.kind} ${t.namespace}/${t.name}: ${entry.outcome}${entry.change ? ` (${entry.change})` : ''}: ${entry.detail}`;
+  if (entry.outcome === 'applied') ctx.log.info(line);
+  else ctx.log.warn(line);
+  ctx.timeline.record({ kind: 'action', at: new Date().toISOString(), ...entry });
+}
+
 /**
  * The only way a command changes the cluster. Never throws for a cluster answer: every end is a
  * GuardedResult that was logged, recorded in the timeline and said to the user.
@@ -60,10 +69,7 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
   const name = `${spec.target.kind} ${spec.target.namespace}/${spec.target.name}`;
   const session = ctx.pods.session ?? ctx.pods.ensureSession();
   const end = (outcome: GuardedOutcome, detail: string, change = '', object?: KubeObject): GuardedResult => {
-    const line = `${spec.action} ${name}: ${outcome}${change ? ` (${change})` : ''}: ${detail}`;
-    if (outcome === 'applied') ctx.log.info(line);
-    else ctx.log.warn(line);
-    ctx.timeline.record({ kind: 'action', at: new Date().toISOString(), action: spec.action, target: { context: session?.contextName ?? '', namespace: spec.target.namespace, kind: spec.target.kind, name: spec.target.name }, change, outcome, detail });
+    recordAction(ctx, { action: spec.action, target: { context: session?.contextName ?? '', namespace: spec.target.namespace, kind: spec.target.kind, name: spec.target.name }, change, outcome, detail });
     return { outcome, detail, object };
   };
   const refused = changesRefused() ?? (session ? contextMismatch(session, ctx.scopes.kubeconfigPath.value || undefined) : 'No cluster is open: open the Pods view on a cluster first.');
