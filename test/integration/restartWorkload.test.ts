@@ -123,6 +123,24 @@ describe('restart workload', { skip: noKubectl }, () => {
     assert.equal(pods('stall').filter((p) => p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')).length, 1, 'the old pod keeps serving');
   });
 
+  it('the connection lost mid-rollout ends the follow as lost, with the last status seen', async () => {
+    await settled('web', 2);
+    await new Promise((r) => setTimeout(r, 1100)); // not the same second as the last restart
+    await restart(restartSpec('Deployment', 'default', 'web'));
+    const seen: string[] = [];
+    const following = followRollout(kc, 'Deployment', 'default', 'web', { reconnectMs: 1500, timeoutMs: 30_000, onStatus: (s) => seen.push(s.message) });
+    await new Promise((r) => setTimeout(r, 50));
+    await cluster.admin.setReachable(false);
+    try {
+      const result = await following;
+      assert.equal(result.outcome, 'lost', result.status?.message);
+      assert.equal(result.status?.message, seen.at(-1));
+    } finally {
+      await cluster.admin.setReachable(true);
+    }
+    await settled('web', 2);
+  });
+
   it('what cannot be restarted says why: a bare pod (no delete offered), a bare ReplicaSet (delete offered), a paused Deployment', async () => {
     const bare = await restartTargetOfPod(kc, 'default', 'lonely');
     assert.ok(bare.type === 'not-restartable');
