@@ -25,6 +25,7 @@ const config: Partial<ClusterConfig> = {
     { name: 'stall', replicas: 1, labels: { app: 'stall' }, container: { name: 'stall', image: 'synthetic:1', limits: { memory: '64Mi' } } },
   ],
   statefulSets: [{ name: 'db', replicas: 2, labels: { app: 'db' }, container: synthetic('db') }],
+  daemonSets: [{ name: 'agent', labels: { app: 'agent' }, container: synthetic('agent') }],
   pods: [{ name: 'lonely', labels: { app: 'lonely' }, container: synthetic('lonely') }],
 };
 
@@ -107,6 +108,28 @@ describe('restart workload', { skip: noKubectl }, () => {
     assert.ok(fresh.every((p) => !old.some((o) => o.metadata.uid === p.metadata.uid)), 'both pods replaced (same names, new uids)');
     const status = await kubectl.run('rollout', 'status', 'statefulset/db', '--timeout=30s');
     assert.equal(status.stdout.trim().split('\n').at(-1), result.status?.message.trim());
+  });
+
+  it('restarts a DaemonSet found from its pod; kubectl reads the emulator\'s DaemonSet as a real one', async () => {
+    const [old] = await settled('agent', 1);
+    const target = await restartTargetOfPod(kc, 'default', old!.metadata.name);
+    assert.ok(target.type === 'workload');
+    assert.equal(target.chain, `Pod ${old!.metadata.name} -> DaemonSet agent`);
+    await restart(restartSpec('DaemonSet', 'default', 'agent'));
+    const result = await followRollout(kc, 'DaemonSet', 'default', 'agent', { timeoutMs: 30_000 });
+    assert.equal(result.outcome, 'done', result.status?.message);
+    assert.equal(result.status?.message, 'daemon set "agent" successfully rolled out');
+    const [fresh] = await settled('agent', 1);
+    assert.notEqual(fresh!.metadata.uid, old!.metadata.uid);
+    assert.match(fresh!.metadata.name, /^agent-[a-z0-9]{5}$/);
+    const status = await kubectl.run('rollout', 'status', 'daemonset/agent', '--timeout=30s');
+    assert.equal(status.stdout.trim().split('\n').at(-1), result.status?.message);
+    const get = await kubectl.run('get', 'ds', 'agent');
+    assert.match(get.stdout, /^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE\nagent\s+1\s+1\s+1\s+1\s+1\s+<none>\s+\d+s\n$/);
+    await new Promise((r) => setTimeout(r, 1100));
+    const theirs = await kubectl.run('rollout', 'restart', 'daemonset/agent');
+    assert.equal(theirs.stdout.trim(), 'daemonset.apps/agent restarted', theirs.stderr);
+    assert.match((await kubectl.run('rollout', 'status', 'daemonset/agent', '--timeout=30s')).stdout, /daemon set "agent" successfully rolled out/);
   });
 
   it('a rollout that stalls ends at its progress deadline, as kubectl rollout status ends', async () => {
