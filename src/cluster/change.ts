@@ -138,7 +138,8 @@ async function write(kc: KubeConfig, plan: PlannedChange, dryRun: boolean, optio
   }
 }
 
-function resourceOf(target: ChangeTarget): string {
+/** "deployments", "deployments/scale": the resource (and subresource) RBAC names for the target's path. */
+export function resourceOf(target: ChangeTarget): string {
   const parts = target.path.split('/');
   const at = parts.indexOf('namespaces');
   return at >= 0 ? parts.slice(at + 2).filter((_, i) => i !== 1).join('/') : target.kind;

@@ -7,7 +7,7 @@
 // in the log and the incident timeline; then, optionally, the follow-up (a rollout) in a
 // cancellable notification. Nothing else in the extension writes to a cluster.
 import * as vscode from 'vscode';
-import { applyChange, dryRunChange, isConflict, planChange, type ChangeSpec, type PlannedChange, type ServerAnswer } from '../cluster/change.ts';
+import { applyChange, dryRunChange, isConflict, planChange, resourceOf, type ChangeSpec, type PlannedChange, type ServerAnswer } from '../cluster/change.ts';
 import { changedLines, objectYaml } from '../cluster/changeText.ts';
 import { ClusterError } from '../cluster/clusterError.ts';
 import { contextMismatch } from '../cluster/contextCheck.ts';
@@ -164,13 +164,7 @@ function refusalText(status: ServerStatus, spec: ChangeSpec, plan: PlannedChange
   const said = statusText(status);
   if (status.code !== 403) return said;
   const verb = plan.request.method === 'DELETE' ? 'delete' : 'patch';
-  return `${said}\nAsk for RBAC permission to "${verb}" ${resourceName(spec)} in namespace ${spec.target.namespace}.`;
-}
-
-function resourceName(spec: ChangeSpec): string {
-  const parts = spec.target.path.split('/');
-  const at = parts.indexOf(spec.target.name);
-  return `"${parts[at - 1]}${parts[at + 1] ? `/${parts[at + 1]}` : ''}"`;
+  return `${said}\nAsk for RBAC permission to "${verb}" "${resourceOf(spec.target)}" in namespace ${spec.target.namespace}.`;
 }
 
 function failed(end: (o: GuardedOutcome, d: string, c?: string) => GuardedResult, err: unknown, when: string, change = ''): GuardedResult {

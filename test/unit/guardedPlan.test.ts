@@ -9,6 +9,7 @@ import { statusText, serverStatus } from '../../src/cluster/serverStatus.ts';
 import { HttpStatusError } from '../../src/cluster/apiRequest.ts';
 import { changedLines, objectYaml } from '../../src/cluster/changeText.ts';
 import { objectPath } from '../../src/cluster/kubeObject.ts';
+import { resourceOf } from '../../src/cluster/change.ts';
 
 const owned = (kind: string, name: string, controller = true) => ({ ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: 'u1', controller }] });
 
@@ -54,6 +55,9 @@ test('object paths refuse names that are not object names', () => {
   assert.throws(() => objectPath('Pod', 'default', '../secrets'), /Not a valid object name/);
   assert.throws(() => objectPath('Pod', 'Default', 'x'), /Not a valid object name/);
   assert.equal(objectPath('Deployment', 'ns', 'web', 'scale'), '/apis/apps/v1/namespaces/ns/deployments/web/scale');
+  // what a 403 says to ask for, even when names repeat the namespace or a subresource
+  assert.equal(resourceOf({ kind: 'Deployment', namespace: 'api', name: 'api', path: objectPath('Deployment', 'api', 'api') }), 'deployments');
+  assert.equal(resourceOf({ kind: 'Deployment', namespace: 'scale', name: 'scale', path: objectPath('Deployment', 'scale', 'scale', 'scale') }), 'deployments/scale');
 });
 
 test('GitOps: Argo CD, Flux, Helm and managedFields managers, each saying where the change belongs', () => {
