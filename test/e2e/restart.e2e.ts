@@ -41,10 +41,18 @@ test('Restart Workload from the pod\'s context menu: diff, modal, rollout progre
   const old = rows.find(isPod)!;
   const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: old.label }).first();
   await row.click({ button: 'right' });
-  await wb.page.locator('.monaco-menu .action-label', { hasText: 'Restart Workload (Option A)' }).first().click();
+  // A monaco menu acts on the item under the mouse at mouseup; a click landing while it is still
+  // laid out can be lost, so the item is hovered first and chosen with Enter if the menu stays.
+  const item = wb.page.locator('.monaco-menu .action-item', { hasText: 'Restart Workload (Option A)' }).first();
+  await item.hover();
+  await item.click();
+  if (await item.isVisible().catch(() => false)) await wb.page.keyboard.press('Enter');
 
   const dialog = wb.page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.waitFor({ timeout: 60_000 }).catch(async (err) => {
+    await wb.screenshot('restart-workload-failed');
+    throw new Error(`no confirmation; notifications: ${(await wb.notifications()).join(' | ')}`, { cause: err });
+  });
   const text = (await dialog.innerText()).replace(/\s+/g, ' ');
   assert.match(text, /Restart Deployment default\/api\?/);
   assert.match(text, /Context: emulator/);
