@@ -9,6 +9,8 @@ import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index
 import { applyChange, dryRunChange, isConflict, planChange, type ChangeSpec } from '../../src/cluster/change.ts';
 import { objectPath, type KubeObject } from '../../src/cluster/kubeObject.ts';
 import { statusText } from '../../src/cluster/serverStatus.ts';
+import { requestJson } from '../../src/cluster/apiRequest.ts';
+import { detectGitOps, gitOpsWarning } from '../../src/cluster/gitOps.ts';
 
 const config: Partial<ClusterConfig> = {
   readyDelayMs: 100,
@@ -106,6 +108,13 @@ describe('guarded change engine', () => {
     } finally {
       cluster.admin.allow();
     }
+  });
+
+  it('a workload an Argo CD application tracks is planned with a warning that says where to change it', async () => {
+    await requestJson(kc, 'PATCH', objectPath('Deployment', 'default', 'web'), {}, { value: { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:default/web' } } }, contentType: 'application/merge-patch+json' });
+    const planned = await planChange(kc, limitSpec('300Mi'));
+    assert.ok(planned.ok);
+    assert.match(gitOpsWarning(detectGitOps(planned.plan.before)) ?? '', /^Managed by Argo CD \(annotation argocd.argoproj.io\/tracking-id\): make the lasting change in the Git repository .* application "shop"/);
   });
 
   it('a planner that refuses is said as is, before any request to write', async () => {
