@@ -19,6 +19,7 @@ import { Keys, SECTION } from '../config.ts';
 import type { ActionEntry } from '../triage/timeline.ts';
 import { changeDocuments } from '../views/changeDocuments.ts';
 import type { CommandContext } from './index.ts';
+import { recordResolution } from './verifyRecovery.ts';
 
 /** How many times a 409 is re-planned and re-asked before giving up. */
 const MAX_CONFLICTS = 3;
@@ -122,6 +123,8 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
       void vscode.window.showErrorMessage(`Memory Triage: the change to ${name} was refused; nothing was applied.`, { modal: true, detail: said });
       return end('failed', `${said}\nNothing was applied; ${name} is as it was.`, plan.change);
     }
+    // Verify Recovery's "since the last resolution" is the moment of the write, not the rollout's end.
+    recordResolution(ctx.extension.workspaceState).then(undefined, (err: unknown) => ctx.log.warn(`Could not note the resolution time: ${String(err)}`));
     const state = options.follow ? await follow(options, name, applied.object) : 'applied';
     void vscode.window.showInformationMessage(`Memory Triage: ${options.verb} ${name}: ${state}`);
     return end('applied', state, plan.change, applied.object);
