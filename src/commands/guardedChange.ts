@@ -34,8 +34,8 @@ export interface GuardedResult {
   readonly object?: KubeObject;
 }
 
-/** Follows what an applied change set going (a rollout); returns the state reached, in words. */
-export type FollowUp = (applied: KubeObject | undefined, report: (message: string) => void, signal: AbortSignal) => Promise<string>;
+/** Follows what an applied change set going (a rollout) on the session that made it; returns the state reached, in words. */
+export type FollowUp = (applied: KubeObject | undefined, report: (message: string) => void, signal: AbortSignal, session: ClusterSession) => Promise<string>;
 
 export interface GuardedChangeOptions {
   /** The confirmation's question and the button: "Restart" for "Restart Deployment default/api?". */
@@ -125,7 +125,7 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
     }
     // Verify Recovery's "since the last resolution" is the moment of the write, not the rollout's end.
     recordResolution(ctx.extension.workspaceState).then(undefined, (err: unknown) => ctx.log.warn(`Could not note the resolution time: ${String(err)}`));
-    const state = options.follow ? await follow(options, name, applied.object) : 'applied';
+    const state = options.follow ? await follow(options, name, applied.object, session) : 'applied';
     void vscode.window.showInformationMessage(`Memory Triage: ${options.verb} ${name}: ${state}`);
     return end('applied', state, plan.change, applied.object);
   }
@@ -147,13 +147,13 @@ async function confirm(session: ClusterSession, plan: PlannedChange, name: strin
   return answer === verb;
 }
 
-async function follow(options: GuardedChangeOptions, name: string, applied: KubeObject | undefined): Promise<string> {
+async function follow(options: GuardedChangeOptions, name: string, applied: KubeObject | undefined, session: ClusterSession): Promise<string> {
   const title = options.followTitle ?? `Following ${name}`;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort(new Error('stopped following')));
     try {
-      return await options.follow!(applied, (message) => progress.report({ message }), abort.signal);
+      return await options.follow!(applied, (message) => progress.report({ message }), abort.signal, session);
     } catch (err) {
       return `applied, but following it failed: ${err instanceof Error ? err.message : String(err)}`;
     } finally {

@@ -68,9 +68,7 @@ async function notRestartable(ctx: CommandContext, context: string, picked: Pick
 
 /** The rollout in the progress notification, ended in words for the timeline. */
 function rolloutFollower(ctx: CommandContext, kind: RolloutKind, namespace: string, name: string): FollowUp {
-  return async (_applied, report, signal) => {
-    const session = ctx.pods.session;
-    if (!session) return 'applied; the rollout was not followed (the cluster was closed)';
+  return async (_applied, report, signal, session) => {
     const result = await followRollout(session.kubeConfig, kind, namespace, name, {
       signal,
       onStatus: (s) => {
