@@ -100,7 +100,7 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
     for (const l of changedLines(before, after)) ctx.log.info(`  ${l}`);
     if (!dry.ok) {
       if (isConflict(dry) && ++conflicts <= MAX_CONFLICTS) continue; // changed between the read and the dry run
-      const said = statusText(dry.status);
+      const said = refusalText(dry.status, spec, plan); // RBAC is checked on a dry run too: its 403 names what to ask for
       void vscode.window.showErrorMessage(`Memory Triage: the server's dry run refused the change to ${name}; nothing was applied.`, { modal: true, detail: said });
       return end('dry-run-failed', `${said}\nNothing was applied; ${name} is as it was (resourceVersion ${plan.resourceVersion}).`, plan.change);
     }
