@@ -38,6 +38,12 @@ export function serverStatus(err: unknown): ServerStatus | undefined {
   };
 }
 
+/** A write's refusal in words; RBAC's 403 also says which permission to ask for. */
+export function refusalText(status: ServerStatus, verb: 'patch' | 'delete', resource: string, namespace: string): string {
+  const said = statusText(status);
+  return status.code === 403 ? `${said}\nAsk for RBAC permission to "${verb}" "${resource}" in namespace ${namespace}.` : said;
+}
+
 /** "422 Invalid: Deployment.apps "api" is invalid: ...", then one line per cause the message does not already hold. */
 export function statusText(status: ServerStatus): string {
   const head = `${status.code}${status.reason ? ` ${status.reason}` : ''}: ${status.message}`;

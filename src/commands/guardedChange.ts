@@ -13,7 +13,7 @@ import { ClusterError } from '../cluster/clusterError.ts';
 import { contextMismatch } from '../cluster/contextCheck.ts';
 import { detectGitOps, gitOpsWarning } from '../cluster/gitOps.ts';
 import type { KubeObject } from '../cluster/kubeObject.ts';
-import { statusText, type ServerStatus } from '../cluster/serverStatus.ts';
+import { refusalText, statusText, type ServerStatus } from '../cluster/serverStatus.ts';
 import type { ClusterSession } from '../cluster/session.ts';
 import { Keys, SECTION } from '../config.ts';
 import type { ActionEntry } from '../triage/timeline.ts';
@@ -100,7 +100,7 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
     for (const l of changedLines(before, after)) ctx.log.info(`  ${l}`);
     if (!dry.ok) {
       if (isConflict(dry) && ++conflicts <= MAX_CONFLICTS) continue; // changed between the read and the dry run
-      const said = refusalText(dry.status, spec, plan); // RBAC is checked on a dry run too: its 403 names what to ask for
+      const said = refusal(dry.status, spec, plan); // RBAC is checked on a dry run too: its 403 names what to ask for
       void vscode.window.showErrorMessage(`Memory Triage: the server's dry run refused the change to ${name}; nothing was applied.`, { modal: true, detail: said });
       return end('dry-run-failed', `${said}\nNothing was applied; ${name} is as it was (resourceVersion ${plan.resourceVersion}).`, plan.change);
     }
@@ -119,7 +119,7 @@ export async function runGuardedChange(ctx: CommandContext, spec: ChangeSpec, op
       continue;
     }
     if (!applied.ok) {
-      const said = refusalText(applied.status, spec, plan);
+      const said = refusal(applied.status, spec, plan);
       void vscode.window.showErrorMessage(`Memory Triage: the change to ${name} was refused; nothing was applied.`, { modal: true, detail: said });
       return end('failed', `${said}\nNothing was applied; ${name} is as it was.`, plan.change);
     }
@@ -162,12 +162,9 @@ async function follow(options: GuardedChangeOptions, name: string, applied: Kube
   });
 }
 
-/** A write's refusal in words; RBAC's 403 also says which permission is missing. */
-function refusalText(status: ServerStatus, spec: ChangeSpec, plan: PlannedChange): string {
-  const said = statusText(status);
-  if (status.code !== 403) return said;
-  const verb = plan.request.method === 'DELETE' ? 'delete' : 'patch';
-  return `${said}\nAsk for RBAC permission to "${verb}" "${resourceOf(spec.target)}" in namespace ${spec.target.namespace}.`;
+/** The plan's refusal in words, with the RBAC verb and resource its request needs. */
+function refusal(status: ServerStatus, spec: ChangeSpec, plan: PlannedChange): string {
+  return refusalText(status, plan.request.method === 'DELETE' ? 'delete' : 'patch', resourceOf(spec.target), spec.target.namespace);
 }
 
 function failed(end: (o: GuardedOutcome, d: string, c?: string) => GuardedResult, err: unknown, when: string, change = ''): GuardedResult {

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
-import { applyChange, dryRunChange, isConflict, planChange, type ChangeSpec } from '../../src/cluster/change.ts';
+import { applyChange, dryRunChange, isConflict, planChange, resourceOf, type ChangeSpec } from '../../src/cluster/change.ts';
 import { objectPath, type KubeObject } from '../../src/cluster/kubeObject.ts';
-import { statusText } from '../../src/cluster/serverStatus.ts';
+import { refusalText, statusText } from '../../src/cluster/serverStatus.ts';
 import { requestJson } from '../../src/cluster/apiRequest.ts';
 import { detectGitOps, gitOpsWarning } from '../../src/cluster/gitOps.ts';
 
@@ -103,6 +103,7 @@ describe('guarded change engine', () => {
       assert.ok(!dry.ok);
       assert.equal(dry.status.code, 403);
       assert.match(dry.status.message, /cannot patch resource "deployments"/);
+      assert.match(refusalText(dry.status, 'patch', resourceOf(planned.plan.spec.target), 'default'), /^403 Forbidden: .*cannot patch resource "deployments".*\nAsk for RBAC permission to "patch" "deployments" in namespace default\.$/s);
       assert.equal(deployment().metadata.generation, generation);
       assert.equal(deployment().spec.template.spec.containers[0].resources.limits.memory, '256Mi');
     } finally {
