@@ -26,6 +26,7 @@ export const Keys = {
   pythonEngines: 'python.engines',
   dbPorts: 'db.ports',
   dbWindow: 'db.windowSeconds',
+  readOnly: 'readOnly',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -20,6 +20,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Called once per HTTP request, so callers (and the benchmark) can count them. */
   readonly onRequest?: (path: string) => void;
+  /** The server's `Warning: 299 - "..."` headers (unknown fields, deprecations), when it sent any. */
+  readonly onWarnings?: (warnings: readonly string[]) => void;
 }
 
 // A GET through the KubeConfig's own authentication (client certs, tokens, exec and OIDC
@@ -81,7 +83,16 @@ async function send(kc: KubeConfig, method: Verb, path: string, query: Record<st
     method, headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.any(signals),
     body: body ? JSON.stringify(body.value) : undefined,
   });
+  const warning = response.headers.get('warning');
+  if (warning && options.onWarnings) options.onWarnings(parseWarnings(warning));
   return { status: response.status, text: await response.text() };
+}
+
+// RFC 7234 warn-value: `299 - "text"`; fetch joins several headers with ", ".
+function parseWarnings(header: string): string[] {
+  const out: string[] = [];
+  for (const m of header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push(m[1]!.replace(/\\(.)/g, '$1').slice(0, 1000));
+  return out.slice(0, 20);
 }
 
 // An exec or OIDC plugin runs here (aws, gcloud, kubelogin): it can fail (expired SSO session)

@@ -17,6 +17,7 @@ import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
+import { restartWorkload } from './restartWorkload.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -66,6 +67,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
+    'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
   };
 }
 

@@ -73,6 +73,8 @@ export interface ClusterConfig {
   namespaces: string[];
   deployments: DeploymentConfig[];
   statefulSets: StatefulSetConfig[];
+  /** One pod each on the emulator's node. */
+  daemonSets: DeploymentConfig[];
   pods: PodConfig[];
   /** Images beyond the built-in catalogue (runtime/images.ts): name (or `prefix*`) -> what it ships. */
   images: Record<string, ImageSpec>;
@@ -93,6 +95,7 @@ export const defaults: ClusterConfig = {
   namespaces: ['default'],
   deployments: [],
   statefulSets: [],
+  daemonSets: [],
   pods: [],
   images: {},
   synthetic: [],

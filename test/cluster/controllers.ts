@@ -4,24 +4,27 @@ import { GarbageCollector } from './garbageCollector.ts';
 import type { DeploymentController } from './rollout.ts';
 import type { ReplicaSetController } from './replicasets.ts';
 import type { StatefulSetController } from './statefulsets.ts';
+import type { DaemonSetController } from './daemonsets.ts';
 import type { Store } from './store.ts';
 
-const watched = new Set(['pods', 'replicasets', 'deployments', 'statefulsets']);
+const watched = new Set(['pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets']);
 
 export class ControllerLoop {
   private readonly rs: ReplicaSetController;
   private readonly deployments: DeploymentController;
   private readonly statefulSets: StatefulSetController;
+  private readonly daemonSets: DaemonSetController | undefined;
   private readonly gc: GarbageCollector;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private unsubscribe = () => {};
   private readonly resync: NodeJS.Timeout;
 
-  constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController, statefulSets: StatefulSetController) {
+  constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController, statefulSets: StatefulSetController, daemonSets?: DaemonSetController) {
     this.rs = rs;
     this.deployments = deployments;
     this.statefulSets = statefulSets;
+    this.daemonSets = daemonSets;
     this.gc = new GarbageCollector(store, (pod) => rs.deletePod(pod));
     this.unsubscribe = store.subscribe((e) => { if (watched.has(e.resource)) this.schedule(); });
     // A periodic resync, as informers do, in case a change slipped between passes.
@@ -43,7 +46,8 @@ export class ControllerLoop {
         const b = this.deployments.reconcile();
         const c = this.gc.collect();
         const d = this.statefulSets.reconcile();
-        if (!a && !b && !c && !d) break;
+        const e = this.daemonSets?.reconcile() ?? false;
+        if (!a && !b && !c && !d && !e) break;
       }
     } catch (err) {
       console.error('controller pass failed:', err);

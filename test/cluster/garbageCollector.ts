@@ -6,7 +6,7 @@ import { iso } from './podStatus.ts';
 import type { K8sObject, Store } from './store.ts';
 
 /** Owners first would leave dependents waiting a pass: the order in which a foreground deletion finishes. */
-const resources = ['pods', 'replicasets', 'deployments', 'statefulsets'];
+const resources = ['pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets'];
 
 export class GarbageCollector {
   private readonly store: Store;

@@ -21,6 +21,7 @@ import { Reaper } from './runtime/reaper.ts';
 import { DeploymentController } from './rollout.ts';
 import { seed } from './seed.ts';
 import { StatefulSetController } from './statefulsets.ts';
+import { DaemonSetController } from './daemonsets.ts';
 import { ApiServer } from './server.ts';
 import { targetKey } from './serviceProxy.ts';
 import { Store } from './store.ts';
@@ -97,7 +98,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const ctx: ApiContext = { store, kubelet, replicaSets, runtime, faults, config, serviceTargets };
     seed(store, config);
     kubelet.start();
-    const loop = new ControllerLoop(store, replicaSets, new DeploymentController(store, events), new StatefulSetController(store, events, replicaSets));
+    const loop = new ControllerLoop(store, replicaSets, new DeploymentController(store, events), new StatefulSetController(store, events, replicaSets), new DaemonSetController(store, events, replicaSets));
     cleanups.push(() => loop.stop());
 
     const api = new ApiServer(ctx, tls, token);

@@ -90,6 +90,21 @@ export function statefulSetObject(d: DeploymentConfig): K8sObject {
   };
 }
 
+export function daemonSetObject(d: DeploymentConfig): K8sObject {
+  const containers = containersOf(d);
+  const labels = d.labels ?? { app: d.name };
+  return {
+    apiVersion: 'apps/v1', kind: 'DaemonSet',
+    metadata: { name: d.name, namespace: d.namespace ?? 'default', labels: { ...labels }, annotations: { ...d.annotations } },
+    spec: {
+      selector: { matchLabels: { ...labels } },
+      template: { metadata: { labels: { ...labels }, annotations: runtimeAnnotations(containers) }, spec: podSpec(containers, d.restartPolicy, d) },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10,
+    },
+    status: {},
+  };
+}
+
 export function barePodObject(d: DeploymentConfig, curve?: MemoryCurve): K8sObject {
   const containers = containersOf(d);
   return {

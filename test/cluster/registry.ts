@@ -55,6 +55,10 @@ export const resourceTypes: ResourceType[] = [
       { name: 'status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] },
     ],
   },
+  {
+    resource: 'daemonsets', kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true, singular: 'daemonset', shortNames: ['ds'], categories: ['all'], verbs: rw,
+    subresources: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }],
+  },
   { resource: 'pods', kind: 'PodMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: true, singular: '', verbs: ['get', 'list'], subresources: [] },
   { resource: 'nodes', kind: 'NodeMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: false, singular: '', verbs: ['get', 'list'], subresources: [] },
 ];

@@ -145,6 +145,31 @@ export class DeploymentController {
     }
   }
 
+  /**
+   * The Progressing condition of a rollout not complete, as the deployment controller's
+   * syncRolloutStatus keeps it: lastUpdateTime moves only when the rollout made progress (more
+   * updated, ready or available replicas, fewer old ones, or a new ReplicaSet); no progress for
+   * progressDeadlineSeconds turns it False with ProgressDeadlineExceeded, which stays until the
+   * rollout moves again. This is what `kubectl rollout status` fails on.
+   */
+  private progressing(d: K8sObject, newName: string, now: { replicas: number; updated: number; ready: number; available: number }): K8sObject {
+    const old = d.status ?? {};
+    const prev = (old.conditions ?? []).find((c: K8sObject) => c.type === 'Progressing');
+    const moved = !prev || !String(prev.message ?? '').includes(`"${newName}"`) ||
+      now.updated > (old.updatedReplicas ?? 0) || now.replicas - now.updated < (old.replicas ?? 0) - (old.updatedReplicas ?? 0) ||
+      now.ready > (old.readyReplicas ?? 0) || now.available > (old.availableReplicas ?? 0);
+    const at = iso();
+    if (moved) {
+      return { type: 'Progressing', status: 'True', lastUpdateTime: at, lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : at, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
+    }
+    if (prev.reason === 'ProgressDeadlineExceeded') return prev;
+    const deadline = d.spec.progressDeadlineSeconds;
+    if (typeof deadline === 'number' && Date.parse(prev.lastUpdateTime) + deadline * 1000 < Date.now()) {
+      return { type: 'Progressing', status: 'False', lastUpdateTime: at, lastTransitionTime: at, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
+    }
+    return prev;
+  }
+
   private writeStatus(d: K8sObject, newName: string, revision: string | undefined): void {
     const ns = d.metadata.namespace;
     const all = this.store.list('replicasets', ns).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
@@ -171,7 +196,7 @@ export class DeploymentController {
       observedGeneration: d.metadata.generation, replicas, updatedReplicas: updated, readyReplicas: ready, availableReplicas: available,
       conditions: [
         availableOk ? cond('Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.') : cond('Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
-        complete ? cond('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`) : cond('Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`),
+        complete ? cond('Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`) : this.progressing(d, newName, { replicas, updated, ready, available }),
       ],
     };
     if (specTotal - available > 0) status.unavailableReplicas = specTotal - available;

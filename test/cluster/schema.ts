@@ -118,6 +118,14 @@ const kinds: Record<string, Fields> = {
       conditions: [condition],
     }),
   ),
+  DaemonSet: kind(
+    struct('minReadySeconds revisionHistoryLimit', {
+      selector: labelSelector, template, updateStrategy: struct('type', { rollingUpdate: struct('maxUnavailable maxSurge') }),
+    }),
+    struct('currentNumberScheduled numberMisscheduled desiredNumberScheduled numberReady observedGeneration updatedNumberScheduled numberAvailable numberUnavailable collisionCount', {
+      conditions: [condition],
+    }),
+  ),
   Service: kind(
     struct('selector clusterIP clusterIPs type externalIPs sessionAffinity loadBalancerIP loadBalancerSourceRanges externalName externalTrafficPolicy healthCheckNodePort publishNotReadyAddresses ipFamilies ipFamilyPolicy allocateLoadBalancerNodePorts loadBalancerClass internalTrafficPolicy trafficDistribution', {
       ports: [struct('name protocol appProtocol port targetPort nodePort')],

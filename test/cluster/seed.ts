@@ -1,7 +1,7 @@
 // Fills the store from the cluster config: namespaces, the node, services, deployments
 // (their controllers make the ReplicaSets and pods), bare pods and synthetic pods in bulk.
 import type { ClusterConfig } from './config.ts';
-import { barePodObject, deploymentObject, namespaceObject, nodeObject, serviceObject, statefulSetObject } from './objects.ts';
+import { barePodObject, daemonSetObject, deploymentObject, namespaceObject, nodeObject, serviceObject, statefulSetObject } from './objects.ts';
 import type { Store } from './store.ts';
 
 export function seed(store: Store, config: ClusterConfig): void {
@@ -22,6 +22,10 @@ export function seed(store: Store, config: ClusterConfig): void {
   for (const s of config.statefulSets) {
     ensureNs(s.namespace);
     store.create('statefulsets', statefulSetObject(s), {}, 'apps');
+  }
+  for (const d of config.daemonSets ?? []) {
+    ensureNs(d.namespace);
+    store.create('daemonsets', daemonSetObject(d), {}, 'apps');
   }
   for (const p of config.pods) {
     ensureNs(p.namespace);

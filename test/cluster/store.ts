@@ -13,7 +13,7 @@ export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent { type: EventType; resource: string; object: K8sObject; previous?: K8sObject; rv: number }
 
 /** Resources whose spec changes bump metadata.generation (controllers compare it with status.observedGeneration). */
-const generational = new Set(['deployments', 'replicasets', 'statefulsets']);
+const generational = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets']);
 const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function randomSuffix(length = 5): string {

@@ -32,7 +32,7 @@ function quantitySlots(spec: K8sObject | undefined): [K8sObject, string][] {
  * their canonical form ("2048Mi" -> "2Gi"), as the server stores and returns them.
  */
 export function decode(kind: string, obj: K8sObject, directive: FieldValidation, from: 'body' | 'patch'): string[] {
-  const podSpec = () => (kind === 'Pod' ? obj.spec : kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet' ? obj.spec?.template?.spec : undefined);
+  const podSpec = () => (kind === 'Pod' ? obj.spec : kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet' || kind === 'DaemonSet' ? obj.spec?.template?.spec : undefined);
   for (const [map, key] of quantitySlots(podSpec())) {
     if (canonicalQuantity(map[key]) === undefined) {
       throw new ApiError(failure(400, 'BadRequest', `${kind} in version "v1" cannot be handled as a ${kind}: quantities must match the regular expression ${quantityRegex}`));
@@ -142,7 +142,7 @@ function labelCauses(labels: unknown, annotations: unknown, path: string): Cause
 
 /** The name rule each kind's strategy applies (pods and workloads: DNS subdomain; services: DNS-1035; namespaces: DNS label). */
 const nameRules: Record<string, (name: string) => string[]> = {
-  pods: dnsSubdomainErrors, deployments: dnsSubdomainErrors, replicasets: dnsSubdomainErrors, statefulsets: dnsSubdomainErrors, services: dns1035LabelErrors, namespaces: dnsLabelErrors,
+  pods: dnsSubdomainErrors, deployments: dnsSubdomainErrors, replicasets: dnsSubdomainErrors, statefulsets: dnsSubdomainErrors, daemonsets: dnsSubdomainErrors, services: dns1035LabelErrors, namespaces: dnsLabelErrors,
 };
 
 /** ValidateObjectMeta on create, ValidateObjectMetaUpdate on update (a uid may not change: a patch meets this, 422). */
@@ -175,12 +175,12 @@ export function checkUidPrecondition(type: ResourceType, body: K8sObject, stored
 export function validate(resource: string, obj: K8sObject, old?: K8sObject): void {
   const kind = obj.kind ?? resource;
   const name = obj.metadata?.name ?? '';
-  const group = ['deployments', 'replicasets', 'statefulsets'].includes(resource) ? 'apps' : '';
+  const group = ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(resource) ? 'apps' : '';
   const causes = metadataCauses(resource, obj.metadata ?? {}, old);
   if (resource === 'pods') {
     causes.push(...podSpecCauses(obj.spec, 'spec'));
     if (old) causes.push(...podUpdateCauses(obj.spec ?? {}, old.spec ?? {}));
-  } else if (['deployments', 'replicasets', 'statefulsets'].includes(resource)) causes.push(...workloadCauses(obj, old));
+  } else if (['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(resource)) causes.push(...workloadCauses(obj, old));
   // The real list holds each metadata error twice (common and per-kind checks); its message shows it once.
   const unique = causes.filter((c, i) => causes.findIndex((d) => d.field === c.field && d.message === c.message) === i);
   if (unique.length) throw invalid(kind, group, name, unique);

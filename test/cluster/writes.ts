@@ -12,6 +12,7 @@ import type { RequestInfo } from './request.ts';
 import { ApiError, badRequest, conflict, failure, notFound } from './status.ts';
 import type { K8sObject } from './store.ts';
 import { defaultStatefulSet } from './statefulsets.ts';
+import { defaultDaemonSet } from './daemonsets.ts';
 import { checkUidPrecondition, decode, defaultDeployment, defaultTemplate, validate } from './validation.ts';
 
 function checkNamespace(ctx: ApiContext, info: RequestInfo, type: ResourceType): void {
@@ -37,6 +38,7 @@ export async function create(req: IncomingMessage, res: ServerResponse, info: Re
   }
   if (type.resource === 'deployments') defaultDeployment(obj);
   if (type.resource === 'statefulsets') { defaultStatefulSet(obj); defaultTemplate(obj); }
+  if (type.resource === 'daemonsets') { defaultDaemonSet(obj); defaultTemplate(obj); }
   if (type.resource === 'pods') obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec?.containers ?? []) };
   if (type.resource === 'namespaces') obj.status = { phase: 'Active' };
   validate(type.resource, obj);
