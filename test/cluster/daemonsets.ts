@@ -6,46 +6,20 @@
 // rollout status daemonset` reads it (desired, current, updated, ready, available numbers).
 import type { EventRecorder } from './events.ts';
 import type { ReplicaSetController } from './replicasets.ts';
-import { controllerOf, isReady, ownerRef } from './replicasets.ts';
+import { isReady, ownerRef } from './replicasets.ts';
 import { templateHash } from './rollout.ts';
 import { nodeName } from './objects.ts';
 import type { K8sObject, Store } from './store.ts';
+import { PodOwnerController } from './podOwner.ts';
 
 const revisionLabel = 'controller-revision-hash';
 
-export class DaemonSetController {
-  private readonly store: Store;
-  private readonly events: EventRecorder;
-  private readonly replicaSets: ReplicaSetController;
-
+export class DaemonSetController extends PodOwnerController {
   constructor(store: Store, events: EventRecorder, replicaSets: ReplicaSetController) {
-    this.store = store;
-    this.events = events;
-    this.replicaSets = replicaSets;
+    super(store, events, replicaSets, 'daemonsets', 'DaemonSet');
   }
 
-  reconcile(): boolean {
-    let changed = false;
-    const uids = new Set<string>();
-    for (const ds of this.store.list('daemonsets')) {
-      uids.add(ds.metadata.uid);
-      changed = this.reconcileOne(ds) || changed;
-    }
-    for (const pod of this.store.listRaw('pods')) {
-      const owner = controllerOf(pod);
-      if (owner?.kind === 'DaemonSet' && !uids.has(owner.uid) && !pod.metadata.deletionTimestamp) {
-        this.replicaSets.deletePod(pod);
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  private podsOf(ds: K8sObject): K8sObject[] {
-    return this.store.listRaw('pods', ds.metadata.namespace).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
-  }
-
-  private reconcileOne(ds: K8sObject): boolean {
+  protected reconcileOne(ds: K8sObject): boolean {
     const hash = templateHash(ds.spec.template);
     const pods = this.podsOf(ds);
     const active = pods.filter((p) => !p.metadata.deletionTimestamp);

@@ -6,9 +6,10 @@
 // as `kubectl rollout status statefulset` reads it (currentRevision, updateRevision, updatedReplicas).
 import type { EventRecorder } from './events.ts';
 import type { ReplicaSetController } from './replicasets.ts';
-import { controllerOf, isReady, ownerRef } from './replicasets.ts';
+import { isReady, ownerRef } from './replicasets.ts';
 import { templateHash } from './rollout.ts';
 import type { K8sObject, Store } from './store.ts';
+import { PodOwnerController } from './podOwner.ts';
 
 const revisionLabel = 'controller-revision-hash';
 
@@ -21,37 +22,9 @@ export function updateRevision(sts: K8sObject): string {
   return `${sts.metadata.name}-${templateHash(sts.spec.template)}`;
 }
 
-export class StatefulSetController {
-  private readonly store: Store;
-  private readonly events: EventRecorder;
-  private readonly replicaSets: ReplicaSetController;
-
+export class StatefulSetController extends PodOwnerController {
   constructor(store: Store, events: EventRecorder, replicaSets: ReplicaSetController) {
-    this.store = store;
-    this.events = events;
-    this.replicaSets = replicaSets;
-  }
-
-  reconcile(): boolean {
-    let changed = false;
-    const uids = new Set<string>();
-    for (const sts of this.store.list('statefulsets')) {
-      uids.add(sts.metadata.uid);
-      changed = this.reconcileOne(sts) || changed;
-    }
-    // Pods of a StatefulSet deleted in the background: collected, as the garbage collector would.
-    for (const pod of this.store.listRaw('pods')) {
-      const owner = controllerOf(pod);
-      if (owner?.kind === 'StatefulSet' && !uids.has(owner.uid) && !pod.metadata.deletionTimestamp) {
-        this.replicaSets.deletePod(pod);
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  private podsOf(sts: K8sObject): K8sObject[] {
-    return this.store.listRaw('pods', sts.metadata.namespace).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
+    super(store, events, replicaSets, 'statefulsets', 'StatefulSet');
   }
 
   private createPod(sts: K8sObject, ordinal: number, revision: string): void {
@@ -76,7 +49,7 @@ export class StatefulSetController {
     this.events.record({ object: sts, reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, component: 'statefulset-controller' });
   }
 
-  private reconcileOne(sts: K8sObject): boolean {
+  protected reconcileOne(sts: K8sObject): boolean {
     const want = sts.metadata.deletionTimestamp ? 0 : sts.spec.replicas ?? 1;
     const parallel = sts.spec.podManagementPolicy === 'Parallel';
     const revision = updateRevision(sts);
