@@ -196,12 +196,15 @@ const SHORT_RECENT_R2 = 0.9;
 /** The line through the recent part of `samples` that grows at the current rate (see above). */
 export function fitCurrentRate(samples: readonly Sample[], minRecent: number): LinearFit | undefined {
   const from = currentRateStart(samples, minRecent);
+  const fit = fitLine(samples.slice(from));
   const short = currentRateStart(samples, SHORT_RECENT);
   if (short > from) {
-    const fit = fitShortRise(samples.slice(short));
-    if (fit) return fit;
+    // Only a steeper rise: a slower last step is most often the newest point's lookback (the
+    // query's end is later than the scrape it shows), and a slowing leak is still the leak.
+    const rise = fitShortRise(samples.slice(short));
+    if (rise && rise.slope > (fit?.slope ?? 0)) return rise;
   }
-  return fitLine(samples.slice(from));
+  return fit;
 }
 
 /** The line through a few samples, when they are a clean rise (see SHORT_RECENT); else undefined. */
