@@ -83,6 +83,9 @@ function rulesFor(scope: PodScope, options: AlertRulesOptions): Rule[] {
   const { metrics } = o;
   const limit = limitQuery(metrics, scope);
   const workingSet = workingSetQuery(metrics, scope);
+  // promtool's lint takes two alerts with one name and the same labels for a duplicate: the
+  // workload (and namespace, for the pods no controller owns) tells each group's apart, and says whose pods page
+  const scopeLabels = { namespace: scope.namespace, workload: scope.kind === 'workload' ? `${scope.workload}/${scope.name}` : 'Pod' };
   const hours = o.predictSeconds / 3600;
   const within = Number.isInteger(hours) ? `${hours} h` : `${Math.round(o.predictSeconds / 60)} min`;
   return [
@@ -90,7 +93,7 @@ function rulesFor(scope: PodScope, options: AlertRulesOptions): Rule[] {
       alert: 'ContainerMemoryNearLimit',
       expr: `100 * ${workingSet}\n  / ${ON}\n${limit}\n  > ${o.warningPercent}`,
       for: o.highFor,
-      labels: { severity: 'warning' },
+      labels: { severity: 'warning', ...scopeLabels },
       annotations: {
         summary: `{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} uses {{ printf "%.0f" $value }}% of its memory limit`,
         description: `The working set (what the kernel weighs for an OOM kill) has been above ${o.warningPercent}% of the limit for ${o.highFor}.`,
@@ -99,7 +102,7 @@ function rulesFor(scope: PodScope, options: AlertRulesOptions): Rule[] {
     {
       alert: 'ContainerOOMKilled',
       expr: `${restartsIncreaseQuery(metrics, scope, o.oomWindow)}\n  > 0\nand ${ON}\n${oomKilledQuery(metrics, scope)}\n  == 1`,
-      labels: { severity: 'critical' },
+      labels: { severity: 'critical', ...scopeLabels },
       annotations: {
         summary: `{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} was OOM-killed`,
         description: `It restarted in the last ${o.oomWindow} and its last termination was OOMKilled: it reached its memory limit.`,
@@ -109,7 +112,7 @@ function rulesFor(scope: PodScope, options: AlertRulesOptions): Rule[] {
       alert: 'ContainerMemoryLimitForecast',
       expr: `${predictedWorkingSetQuery(metrics, scope, o.predictRange, o.predictSeconds)}\n  >= ${ON}\n${limit}`,
       for: o.predictFor,
-      labels: { severity: 'warning' },
+      labels: { severity: 'warning', ...scopeLabels },
       annotations: {
         summary: `{{ $labels.namespace }}/{{ $labels.pod }} container {{ $labels.container }} will reach its memory limit within ${within}`,
         description: `A straight line through the last ${o.predictRange} of the working set reaches the limit within ${within}: a leak, or a limit too small for the load.`,

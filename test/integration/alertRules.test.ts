@@ -62,7 +62,7 @@ test('promtool test rules: each alert fires after its own `for`, and never for t
   // the descriptions are fixed text; the summaries are templates, rendered here with the alert's value
   const descriptions = new Map(loadYaml<RuleFile>(alertRulesYaml(SCOPES, OPTIONS)).groups[0]!.rules.map((r) => [r.alert, r.annotations['description']]));
   const firing = (alertname: string, severity: string, summary: string) => ({
-    exp_labels: { alertname, severity, namespace: 'default', pod: 'api-leaky-0', container: 'api' },
+    exp_labels: { alertname, severity, namespace: 'default', pod: 'api-leaky-0', container: 'api', workload: 'StatefulSet/api-leaky' },
     exp_annotations: { summary: `default/api-leaky-0 container api ${summary}`, description: descriptions.get(alertname) },
   });
   // 75 % of 256 MiB is 192 MiB, crossed at minute 12: pending until 17, firing from then on; at

@@ -15,7 +15,7 @@ const pod = (name: string, kind: PodMemory['workload']['kind'], workload: string
 });
 
 interface RuleFile {
-  groups: { name: string; rules: { alert: string; expr: string; for?: string; annotations: Record<string, string> }[] }[];
+  groups: { name: string; rules: { alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
 }
 
 test('one group per owning workload, bare pods by name, each with the three alerts', () => {
@@ -29,6 +29,10 @@ test('one group per owning workload, bare pods by name, each with the three aler
     for (const rule of group.rules) assert.match(rule.expr, /cluster="prod"/);
   }
   assert.match(file.groups[2]!.rules[0]!.expr, /pod="debug"/);
+  // promtool lints two alerts with one name and equal labels as duplicates: each group's are told apart
+  const labelSets = file.groups.flatMap((g) => g.rules.map((r) => JSON.stringify([r.alert, r.labels])));
+  assert.equal(new Set(labelSets).size, 9);
+  assert.deepEqual(file.groups[0]!.rules[0]!.labels, { severity: 'warning', namespace: 'shop', workload: 'Deployment/api' });
   const [high, oom, forecast] = file.groups[0]!.rules;
   assert.equal(high!.for, '5m');
   assert.match(oom!.expr, /increase\(kube_pod_container_status_restarts_total\{.*\}\[1h\]\)/);
