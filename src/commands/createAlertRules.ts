@@ -9,7 +9,8 @@ const FORMATS: (vscode.QuickPickItem & { format: AlertRulesFormat })[] = [
 
 // The runbook's post-incident "Add memory alerts": rules for the pods the tree shows, opened as an
 // unsaved YAML document for the user to review, save and apply. Nothing is sent to the cluster.
-export async function createAlertRules(ctx: CommandContext): Promise<void> {
+// `format` (from a test or a command link) skips the pick; anything else asks.
+export async function createAlertRules(ctx: CommandContext, format?: unknown): Promise<void> {
   const session = ctx.pods.ensureSession();
   if (!session) {
     void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
@@ -22,7 +23,7 @@ export async function createAlertRules(ctx: CommandContext): Promise<void> {
     void vscode.window.showInformationMessage(`Memory Triage: no pods in ${session.describe()}; alert rules are written for the pods the view shows.`);
     return;
   }
-  const picked = await vscode.window.showQuickPick(FORMATS, { title: 'Create Memory Alert Rules', placeHolder: 'Write the rules as' });
+  const picked = FORMATS.find((f) => f.format === format) ?? (await vscode.window.showQuickPick(FORMATS, { title: 'Create Memory Alert Rules', placeHolder: 'Write the rules as' }));
   if (!picked) return;
   const scopes = scopesForPods(snapshot.pods, ctx.prometheus.labels(session.contextName));
   const text = alertRulesYaml(scopes, { metrics: ctx.prometheus.metrics(), warningPercent: ctx.pods.thresholds.warning, format: picked.format });

@@ -69,7 +69,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
-    'memoryTriage.createAlertRules': () => createAlertRules(ctx),
+    'memoryTriage.createAlertRules': (format?: unknown) => createAlertRules(ctx, format),
   };
 }
 
