@@ -18,6 +18,7 @@ import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { restartWorkload } from './restartWorkload.ts';
+import { createAlertRules } from './createAlertRules.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -68,6 +69,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
+    'memoryTriage.createAlertRules': (format?: unknown) => createAlertRules(ctx, format),
   };
 }
 

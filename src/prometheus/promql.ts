@@ -142,8 +142,28 @@ export function workingSetQuery(metrics: TrendMetrics, scope: PodScope): string 
 
 /** Any cAdvisor per-container memory gauge, application containers only. */
 export function containerMemoryQuery(metric: string, scope: PodScope): string {
-  const m = [...scopeMatchers(scope), matcher('container', '!=', ''), matcher('container', '!=', 'POD')];
-  return `max ${BY_CONTAINER} (${selector(metric, m)})`;
+  return `max ${BY_CONTAINER} (${selector(metric, containerMatchers(scope))})`;
+}
+
+function containerMatchers(scope: PodScope): string[] {
+  return [...scopeMatchers(scope), matcher('container', '!=', ''), matcher('container', '!=', 'POD')];
+}
+
+const DURATION = /^[1-9][0-9]*(ms|s|m|h|d|w|y)$/;
+
+function checkDuration(duration: string): string {
+  if (!DURATION.test(duration)) throw new InvalidQueryInputError(`"${duration}" is not a Prometheus duration like 30m`);
+  return duration;
+}
+
+/** The working set a straight line fitted over the last `range` reaches `seconds` from now. */
+export function predictedWorkingSetQuery(metrics: TrendMetrics, scope: PodScope, range: string, seconds: number): string {
+  return `max ${BY_CONTAINER} (predict_linear(${selector(metrics.workingSet, containerMatchers(scope))}[${checkDuration(range)}], ${Math.round(seconds)}))`;
+}
+
+/** How many times each container restarted in the last `window`. */
+export function restartsIncreaseQuery(metrics: TrendMetrics, scope: PodScope, window: string): string {
+  return `max ${BY_CONTAINER} (increase(${selector(metrics.restarts, scopeMatchers(scope))}[${checkDuration(window)}]))`;
 }
 
 export function limitQuery(metrics: TrendMetrics, scope: PodScope): string {

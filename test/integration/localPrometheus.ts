@@ -51,12 +51,15 @@ export async function freePort(): Promise<number> {
  * `webConfig`: Prometheus's --web.config.file text (basic_auth_users), when wanted; `tls`: serve
  * HTTPS with that certificate (Prometheus's own tls_server_config), the URL is then https://.
  */
-export async function startLocalPrometheus(openMetrics: string, webConfig?: string, tls?: ServerTls): Promise<LocalPrometheus> {
+export async function startLocalPrometheus(openMetrics: string, webConfig?: string, tls?: ServerTls, rules?: string): Promise<LocalPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'kmt-prom-'));
   const data = join(dir, 'tsdb');
   await writeFile(join(dir, 'history.om'), openMetrics);
   await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), data]);
-  await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  // `rules`: a rules file, evaluated every second so a test sees its alerts fire without waiting
+  if (rules !== undefined) await writeFile(join(dir, 'rules.yml'), rules);
+  const ruleConfig = rules === undefined ? '' : `  evaluation_interval: 1s\nrule_files:\n  - ${join(dir, 'rules.yml')}\n`;
+  await writeFile(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 15s\n${ruleConfig}scrape_configs: []\n`);
   if (tls) {
     await writeFile(join(dir, 'server.crt'), tls.certPem);
     await writeFile(join(dir, 'server.key'), tls.keyPem);
