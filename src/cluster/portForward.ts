@@ -39,14 +39,14 @@ class ForwardedConnection extends Duplex {
   readonly toPod = new PassThrough();
   private socket: ForwardSocket | undefined;
 
-  _read(): void {}
+  override _read(): void {}
 
-  _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     this.toPod.write(chunk);
     done();
   }
 
-  _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
     try { this.socket?.close(); } catch { /* closed already */ }
     this.toPod.destroy();
     done(err);

@@ -63,9 +63,9 @@ describe('port-forward through the API server', { timeout: 120_000 }, () => {
     try {
       const [a, b] = await Promise.all([fetch(`http://127.0.0.1:${listener.localPort}/health`), fetch(`http://127.0.0.1:${listener.localPort}/sessions/7`)]);
       assert.equal(a.status, 200);
-      assert.equal((await a.json()).status, 'ok');
+      assert.equal(((await a.json()) as { status: string }).status, 'ok');
       assert.equal(b.status, 200);
-      assert.equal((await b.json()).id, 7);
+      assert.equal(((await b.json()) as { id: number }).id, 7);
       // a keep-alive connection stays open until close()
       const held = await connectPort(kc, target, 8080);
       held.destroy();
