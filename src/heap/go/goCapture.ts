@@ -1,9 +1,12 @@
 // Runbook step 3 for Go, on the live process: the service's own net/http/pprof endpoint, reached
 // through a port-forward. Two heap profiles, each after a forced GC (?gc=1), one at each end of
 // the window; growth per site is the difference. Nothing is started in the pod.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { getJson } from '../../cluster/apiRequest.ts';
 import type { AllocationReport, PodRef } from '../../triage/model.ts';
 import { CaptureError } from '../captureError.ts';
 import { liveReport } from './pprofReport.ts';
+import { pprofOverPortForward } from './pprofHttp.ts';
 import { PprofError, readHeapProfile, type GoSampleType } from './pprofProfile.ts';
 
 /** GET a path on the pod's pprof port (through a port-forward); resolves with the body of a 200. */
@@ -67,7 +70,7 @@ async function heapProfile(get: PprofGet, opts: GoCaptureOptions, container: str
   return bytes;
 }
 
-export async function captureGo(get: PprofGet, pod: PodRef, container: string, opts: GoCaptureOptions): Promise<AllocationReport> {
+export async function captureGoWith(get: PprofGet, pod: PodRef, container: string, opts: GoCaptureOptions): Promise<AllocationReport> {
   const window = Math.max(5, opts.windowSeconds);
   opts.onProgress?.(`taking the first heap profile from :${opts.port}/debug/pprof/heap`);
   const start = await heapProfile(get, opts, container);
@@ -80,4 +83,29 @@ export async function captureGo(get: PprofGet, pod: PodRef, container: string, o
   const end = await heapProfile(get, opts, container);
   const windowSeconds = Math.round((Date.now() - t0) / 100) / 10;
   return liveReport({ start, end, windowSeconds, pod, container, port: opts.port, sampleType: opts.sampleType });
+}
+
+export interface GoTarget {
+  readonly port: number;
+  readonly get: PprofGet;
+}
+
+/**
+ * Whether the container serves Go's pprof, and where: a port the pod declares (annotation, a port
+ * named pprof), else the configured default if a heap profile answers there. Undefined: not Go's
+ * pprof (nothing listens there, or something that is not a Go heap profile).
+ */
+export async function findGoPprof(kc: KubeConfig, pod: PodRef, container: string, defaultPort: number, signal?: AbortSignal): Promise<GoTarget | undefined> {
+  const spec = await getJson<PodSpecLike>(kc, `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}`, {}, { signal, timeoutMs: 15_000 });
+  const { port, declared } = pprofPort(spec, container, defaultPort);
+  const get = pprofOverPortForward(kc, { namespace: pod.namespace, pod: pod.name }, port, declared ? 30_000 : 5_000);
+  if (declared) return { port, get };
+  try {
+    readHeapProfile(await get('/debug/pprof/heap', signal));
+    return { port, get: pprofOverPortForward(kc, { namespace: pod.namespace, pod: pod.name }, port) };
+  } catch (err) {
+    if (signal?.aborted) throw new CaptureError('cancelled', 'Cancelled.');
+    // a Python or Node service: its own capture path decides (even when port-forward is not allowed)
+    return undefined;
+  }
 }
