@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { getJson } from '../../cluster/apiRequest.ts';
 import type { AllocationReport, PodRef } from '../../triage/model.ts';
 import { CaptureError } from '../captureError.ts';
+import { sleep } from '../sleep.ts';
 import { liveReport } from './pprofReport.ts';
 import { pprofOverPortForward } from './pprofHttp.ts';
 import { PprofError, readHeapProfile, type GoSampleType } from './pprofProfile.ts';
@@ -42,14 +43,6 @@ export function pprofPort(pod: PodSpecLike, container: string, fallback: number)
   return { port: fallback, declared: false };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CaptureError('cancelled', 'Cancelled.'));
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new CaptureError('cancelled', 'Cancelled.')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 async function heapProfile(get: PprofGet, opts: GoCaptureOptions, container: string): Promise<Uint8Array> {
   let bytes: Uint8Array;
