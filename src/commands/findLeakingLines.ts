@@ -65,8 +65,11 @@ export class LeakFinder extends Disposable {
       return undefined;
     }
     const picked = await pickContainer(ctx, item, 'Find leaking lines in which pod?');
-    if (!picked || !(await costAccepted(ctx, picked))) return undefined;
+    if (!picked) return undefined;
     const { pod, container } = picked;
+    // A Go service answers on its pprof port (two forced GCs are its whole cost); anything else goes the Python way.
+    const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060).catch(() => undefined);
+    if (!go && !(await costAccepted(ctx, picked))) return undefined;
     const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;
     const target = targetForPod(pod);
     const window = Math.max(5, Math.round(this.windowSeconds.value || 60));
@@ -82,8 +85,6 @@ export class LeakFinder extends Disposable {
             void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
             ctx.log.info(`Step 3 ${title}: ${message}`);
           });
-          // A Go service answers on its pprof port; anything else goes the Python way.
-          const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060, controller.signal);
           if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: window, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: controller.signal, onProgress });
           return capturePython(session.kubeConfig, pod.ref, container.name, {
             frames: Math.max(1, Math.round(this.frames.value || 10)),

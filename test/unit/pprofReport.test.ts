@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PprofError } from '../../src/heap/go/pprofProfile.ts';
+import { mapPath, WorkspaceIndex } from '../../src/heap/pathMapping.ts';
 import { liveReport, readPprof } from '../../src/heap/go/pprofReport.ts';
 
 // Real profiles of test/cluster/workloads/go-api built with Debian's Go 1.19 (go build -trimpath),
@@ -28,6 +29,12 @@ test('a real Go heap profile: the biggest sites are the page cache line and the 
   assert.ok(first.traceback.some((f) => f.functionName === 'net/http.HandlerFunc.ServeHTTP' && f.library));
   assert.equal(r.totalBytes, r.sites.reduce((a, s) => a + s.bytes, 0));
   assert.equal(r.sites.find((s) => s.functionName === 'runtime.malg')?.library, true);
+});
+
+test('a -trimpath file name (module path) maps to the workspace file by its suffix, not to another main.go', () => {
+  const [top] = readPprof(heap).sites;
+  const index = new WorkspaceIndex(['/ws/cmd/tool/main.go', '/ws/test/cluster/workloads/go-api/main.go', '/ws/test/cluster/workloads/go-api/go.mod']);
+  assert.deepEqual(mapPath(top.file, [], index), { kind: 'mapped', path: '/ws/test/cluster/workloads/go-api/main.go', by: 'suffix' });
 });
 
 test('alloc_space counts everything allocated, so it is at least what is alive', () => {
