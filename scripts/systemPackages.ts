@@ -21,6 +21,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { name: 'python3', why: 'the sample Python workload and the container runtime', needed: CLUSTER },
   { name: 'python3-sqlalchemy', why: 'the sample Python workload', needed: CLUSTER },
   { name: 'python3-psycopg2', why: 'the sample Python workload', needed: CLUSTER },
+  { name: 'golang-go', why: 'the sample Go workload, built into its image when a Go pod starts', needed: CLUSTER },
   { name: 'gdb', why: 'the debug image (step 3 attaches with it)', needed: CLUSTER },
   { name: 'procps', why: 'the debug image', needed: CLUSTER },
   { name: 'strace', why: 'the debug image', needed: CLUSTER },

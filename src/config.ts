@@ -22,6 +22,8 @@ export const Keys = {
   debugImage: 'debugImage',
   pythonFrames: 'python.frames',
   captureWindow: 'capture.windowSeconds',
+  goPprofPort: 'go.pprofPort',
+  goSampleType: 'go.sampleType',
   pathMappings: 'pathMappings',
   pythonEngines: 'python.engines',
   dbPorts: 'db.ports',

@@ -3,6 +3,8 @@ import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
 import { describeProcess } from '../heap/processList.ts';
+import { captureGoWith, findGoPprof } from '../heap/go/goCapture.ts';
+import type { GoSampleType } from '../heap/go/pprofProfile.ts';
 import { capturePython } from '../heap/python/pythonCapture.ts';
 import { containerPercent } from '../triage/pressure.ts';
 import type { AllocationReport, PodMemory } from '../triage/model.ts';
@@ -41,6 +43,8 @@ export class LeakFinder extends Disposable {
   private readonly windowSeconds = this.register(new ConfigValue<number>(Keys.captureWindow, 60));
   private readonly frames = this.register(new ConfigValue<number>(Keys.pythonFrames, 10));
   private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
+  private readonly goPort = this.register(new ConfigValue<number>(Keys.goPprofPort, 6060));
+  private readonly goSampleType = this.register(new ConfigValue<GoSampleType>(Keys.goSampleType, 'inuse_space'));
   /** Pods we told about the debug container that stays: say it once per pod. */
   private readonly toldDebug = new Set<string>();
   private running: AbortController | undefined;
@@ -61,8 +65,11 @@ export class LeakFinder extends Disposable {
       return undefined;
     }
     const picked = await pickContainer(ctx, item, 'Find leaking lines in which pod?');
-    if (!picked || !(await costAccepted(ctx, picked))) return undefined;
+    if (!picked) return undefined;
     const { pod, container } = picked;
+    // A Go service answers on its pprof port (two forced GCs are its whole cost); anything else goes the Python way.
+    const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060).catch(() => undefined);
+    if (!go && !(await costAccepted(ctx, picked))) return undefined;
     const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;
     const target = targetForPod(pod);
     const window = Math.max(5, Math.round(this.windowSeconds.value || 60));
@@ -74,6 +81,11 @@ export class LeakFinder extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
+          const onProgress = liveProgress(progress, (message, endsAt) => {
+            void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
+            ctx.log.info(`Step 3 ${title}: ${message}`);
+          });
+          if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: window, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: controller.signal, onProgress });
           return capturePython(session.kubeConfig, pod.ref, container.name, {
             frames: Math.max(1, Math.round(this.frames.value || 10)),
             windowSeconds: window,
@@ -81,10 +93,7 @@ export class LeakFinder extends Disposable {
             signal: controller.signal,
             pickProcess: async (choices) =>
               (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which Python process of ${container.name}?` }))?.process,
-            onProgress: liveProgress(progress, (message, endsAt) => {
-              void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
-              ctx.log.info(`Step 3 ${title}: ${message}`);
-            }),
+            onProgress,
           });
         },
       );

@@ -27,6 +27,8 @@ export function runPortForward(ws: WebSocket, ports: number[], pod: K8sObject, c
     sockets[i] = socket;
     socket.on('data', (chunk: Buffer) => sendChannel(ws, 2 * i, chunk));
     socket.on('error', (err) => fail(`failed to connect to localhost:${port} inside namespace "${podKey}": ${err.message}`));
+    // the process closed its side: the kubelet ends the stream (a half-open socket never emits close)
+    socket.on('end', () => ws.close(1000));
     socket.on('close', () => ws.close(1000));
   });
   ws.on('message', (data: Buffer) => {

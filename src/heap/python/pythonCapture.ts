@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AllocationReport, PodRef } from '../../triage/model.ts';
 import { CaptureError } from '../captureError.ts';
 import { candidates, describeProcess, isPython, type ContainerProcess } from '../processList.ts';
+import { sleep } from '../sleep.ts';
 import { openWayIn, type WayIn } from '../wayIn.ts';
 import type { CaptureArgs, CaptureMode } from './captureScript.ts';
 import { inject, targetGone, type Injection } from './inject.ts';
@@ -23,15 +24,6 @@ export interface PythonCaptureOptions {
   readonly pickProcess?: (choices: readonly ContainerProcess[]) => Promise<ContainerProcess | undefined>;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // Cancelled between two sleeps (in a progress callback, during a pod read): no abort event will come.
-    if (signal?.aborted) return reject(new CaptureError('cancelled', 'Cancelled.'));
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new CaptureError('cancelled', 'Cancelled.')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 async function pythonProcess(way: WayIn, container: string, opts: PythonCaptureOptions): Promise<ContainerProcess> {
   const found = candidates(way.processes, isPython);

@@ -12,6 +12,7 @@ import { Cgroup, removeTree, type CgroupVersion } from './cgroups.ts';
 import { safeName } from './container.ts';
 import { argvOf, credentialsOf, envOf, mountsOf } from './containerSpec.ts';
 import { forward } from './forward.ts';
+import { goBinary } from './goBuild.ts';
 import { buildImageRoot, findExecutable } from './imageRoot.ts';
 import { builtinImages, resolveImage, type ImageSpec, type ResolvedImage } from './images.ts';
 import { PodNetwork } from './network.ts';
@@ -111,7 +112,7 @@ export class ContainerRuntime {
     if (this.running.has(key)) throw new Error(`container "${launch.container}" of ${launch.podKey} is already running`);
     const sb = this.sandboxes.get(launch.podKey) ?? (await this.sandbox(launch.podKey, launch.podKey.split('/').pop()!), this.sandboxes.get(launch.podKey)!);
     const image = this.image(launch.image ?? '', launch.workload || undefined);
-    const lower = buildImageRoot(this.root, image);
+    const lower = buildImageRoot(this.root, image, image.goBuild ? { [image.goBuild.binary]: await goBinary(image.goBuild.workload) } : {});
     const n = ++this.instances;
     const instanceDir = join(sb.dir, `${safeName(launch.container)}-${n}`);
     for (const d of ['upper', 'work', 'rootfs', 'app-upper', 'app-work']) mkdirSync(join(instanceDir, d), { recursive: true });

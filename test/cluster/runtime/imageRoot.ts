@@ -68,8 +68,8 @@ function etcFiles(dir: string, image: ResolvedImage): void {
   }
 }
 
-/** Creates <root>/images/<name>/ for the image and returns its path. */
-export function buildImageRoot(root: string, image: ResolvedImage): string {
+/** Creates <root>/images/<name>/ for the image and returns its path; `built` is host files made for it (a Go binary) by container path. */
+export function buildImageRoot(root: string, image: ResolvedImage, built: Record<string, string> = {}): string {
   const dir = join(root, 'images', safeName(image.name));
   if (existsSync(join(dir, '.built'))) return dir;
   for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'usr/share', 'usr/local/bin', 'usr/local/sbin', 'etc', 'proc', 'sys', 'dev', 'run', 'var/run', 'var/tmp', 'tmp', 'root']) {
@@ -95,6 +95,7 @@ export function buildImageRoot(root: string, image: ResolvedImage): string {
     place(gdb, join(dir, 'usr/bin/gdb'));
   }
   for (const [target, source] of Object.entries(image.files)) place(join(imagesDir, source), join(dir, target));
+  for (const [target, host] of Object.entries(built)) place(host, join(dir, target));
   for (const d of [{ path: image.user.home, uid: image.user.uid, gid: image.user.gid, mode: 0o755 }, { path: image.workdir, uid: 0, gid: 0, mode: 0o755 }, ...image.dirs]) {
     const p = join(dir, d.path);
     mkdirSync(p, { recursive: true });

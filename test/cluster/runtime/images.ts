@@ -22,6 +22,8 @@ export interface ImageSpec {
   env?: Record<string, string>;
   entrypoint?: string[];
   cmd?: string[];
+  /** A Go workload built into the image (a builder stage): its folder under workloads/ and the binary's container path. */
+  goBuild?: { workload: string; binary: string };
   /** Files the image carries: container path -> path relative to test/cluster/images/. */
   files?: Record<string, string>;
   /** Directories the image creates, with their owner (e.g. /var/run/postgresql for postgres). */
@@ -42,6 +44,7 @@ export interface ResolvedImage {
   entrypoint: string[];
   cmd: string[];
   files: Record<string, string>;
+  goBuild?: { workload: string; binary: string };
   dirs: { path: string; uid: number; gid: number; mode: number }[];
   pull?: 'denied';
   stopSignal: NodeJS.Signals;
@@ -117,6 +120,7 @@ export function resolveImage(catalogue: Record<string, ImageSpec>, name: string,
     entrypoint: spec.entrypoint ?? base?.entrypoint ?? [],
     cmd: spec.cmd ?? (spec.entrypoint ? [] : base?.cmd ?? []),
     files: { ...base?.files, ...spec.files },
+    goBuild: spec.goBuild ?? base?.goBuild,
     dirs: [...(base?.dirs ?? []), ...(spec.dirs ?? [])].map((d) => ({ uid: 0, gid: 0, mode: 0o755, ...d })),
     pull: spec.pull,
     stopSignal: spec.stopSignal ?? base?.stopSignal ?? 'SIGTERM',

@@ -18,6 +18,8 @@ export function workloadFolder(name: string): string {
 
 const pythonApp: ImageSpec = { from: 'python:slim', user: { uid: 1000, gid: 1000, name: 'app', home: '/home/app' }, workdir: '/app' };
 const nodeApp: ImageSpec = { from: 'node:slim' };
+// A Go service's image: the binary from a builder stage in a slim base, run as a non-root user.
+const goApp: ImageSpec = { from: 'debian:slim', goBuild: { workload: 'go-api', binary: '/usr/local/bin/go-api' }, user: { uid: 65532, gid: 65532, name: 'nonroot', home: '/home/nonroot' }, workdir: '/app' };
 
 interface Sample { command: string[]; image: ImageSpec; language: 'python' | 'node' | 'go' }
 
@@ -25,6 +27,7 @@ const samples: Record<string, Sample> = {
   'python-api': { command: ['python3', '/app/server.py'], image: pythonApp, language: 'python' },
   idle: { command: ['python3', '/app/server.py'], image: pythonApp, language: 'python' },
   'node-api': { command: ['node', '/usr/src/app/server.js'], image: nodeApp, language: 'node' },
+  'go-api': { command: ['/usr/local/bin/go-api'], image: goApp, language: 'go' },
 };
 
 /** The command a sample starts with when the config gives none (the image's CMD, as it were). */
@@ -56,6 +59,7 @@ export interface WorkloadSpec {
 /** For the fallback: the host binary for the command's interpreter, and what its image puts on PATH. */
 export function workloadSpec(name: string, command?: string[]): WorkloadSpec {
   const dir = workloadFolder(name);
+  if (samples[name]?.language === 'go') throw new Error(`the process-only runtime runs interpreted workloads; ${name} is a Go binary built into its image (it needs the container runtime)`);
   const argv = command?.length ? command : defaultCommand(name) ?? ['python3', 'server.py'];
   const node = argv[0] === 'node' || samples[name]?.language === 'node';
   const binaries: Record<string, string> = node ? { node: process.execPath } : { python: python, python3: python };
