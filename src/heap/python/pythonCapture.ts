@@ -23,7 +23,7 @@ export interface PythonCaptureOptions {
   readonly pickProcess?: (choices: readonly ContainerProcess[]) => Promise<ContainerProcess | undefined>;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // Cancelled between two sleeps (in a progress callback, during a pod read): no abort event will come.
     if (signal?.aborted) return reject(new CaptureError('cancelled', 'Cancelled.'));
