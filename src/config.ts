@@ -22,6 +22,7 @@ export const Keys = {
   debugImage: 'debugImage',
   pythonFrames: 'python.frames',
   captureWindow: 'capture.windowSeconds',
+  nodeSamplingInterval: 'node.samplingIntervalBytes',
   pathMappings: 'pathMappings',
   pythonEngines: 'python.engines',
   dbPorts: 'db.ports',

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
-import { describeProcess } from '../heap/processList.ts';
+import { describeProcess, type ContainerProcess } from '../heap/processList.ts';
+import { captureNode } from '../heap/node/nodeCapture.ts';
 import { capturePython } from '../heap/python/pythonCapture.ts';
+import { runtimeOf } from '../heap/runtimeOf.ts';
 import { containerPercent } from '../triage/pressure.ts';
 import type { AllocationReport, PodMemory } from '../triage/model.ts';
 import { targetForPod } from '../views/trendTargets.ts';
@@ -41,6 +43,7 @@ export class LeakFinder extends Disposable {
   private readonly windowSeconds = this.register(new ConfigValue<number>(Keys.captureWindow, 60));
   private readonly frames = this.register(new ConfigValue<number>(Keys.pythonFrames, 10));
   private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
+  private readonly samplingInterval = this.register(new ConfigValue<number>(Keys.nodeSamplingInterval, 32768));
   /** Pods we told about the debug container that stays: say it once per pod. */
   private readonly toldDebug = new Set<string>();
   private running: AbortController | undefined;
@@ -74,17 +77,25 @@ export class LeakFinder extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return capturePython(session.kubeConfig, pod.ref, container.name, {
-            frames: Math.max(1, Math.round(this.frames.value || 10)),
+          const common = {
             windowSeconds: window,
             debugImage: this.debugImage.value,
             signal: controller.signal,
-            pickProcess: async (choices) =>
-              (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which Python process of ${container.name}?` }))?.process,
             onProgress: liveProgress(progress, (message, endsAt) => {
               void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
               ctx.log.info(`Step 3 ${title}: ${message}`);
             }),
+          };
+          const pick = (runtime: string) => async <P extends ContainerProcess>(choices: readonly P[]) =>
+            (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which ${runtime} process of ${container.name}?` }))?.process;
+          const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
+          if ((await runtimeOf(session.kubeConfig, ref, controller.signal)) === 'node') {
+            return captureNode(session.kubeConfig, pod.ref, container.name, {
+              ...common, samplingIntervalBytes: Math.max(1024, Math.round(this.samplingInterval.value || 32768)), pickProcess: pick('Node.js'),
+            });
+          }
+          return capturePython(session.kubeConfig, pod.ref, container.name, {
+            ...common, frames: Math.max(1, Math.round(this.frames.value || 10)), pickProcess: pick('Python'),
           });
         },
       );

@@ -113,7 +113,7 @@ async function capture(kc: KubeConfig, pod: PodRef, container: string, opts: Nod
     return {
       pod, container, pid: proc.pid, runtime: 'node', takenAt: new Date(), totalBytes, totalCount, growthBytes: totalBytes, sites,
       method: {
-        description: `V8 sampling heap profile through the inspector (SIGUSR1 from ${from}, port-forward to 127.0.0.1:${INSPECTOR_PORT})`,
+        description: `V8 sampling heap profile through the inspector on 127.0.0.1:${INSPECTOR_PORT} (port-forward), opened by SIGUSR1 from ${from}`,
         measure: 'growth', windowSeconds: window,
         notes: [`sampled every ${opts.samplingIntervalBytes} bytes on average: sizes are estimates; what was allocated in the window and still alive at its end`],
       },
