@@ -9,7 +9,8 @@ import { ExecError, execInPod, type ExecTarget } from '../../cluster/podExec.ts'
 import { PortForwardError, PortListener } from '../../cluster/portForward.ts';
 import type { AllocationReport, PodRef } from '../../triage/model.ts';
 import { CaptureError } from '../captureError.ts';
-import { candidates, describeProcess, isNode, type ContainerProcess } from '../processList.ts';
+import { chooseProcess } from '../processChoice.ts';
+import { describeProcess, isNode, type ContainerProcess } from '../processList.ts';
 import { sleep } from '../python/pythonCapture.ts';
 import { listProcesses, podStatus, requireAccess, whyGone } from '../wayIn.ts';
 import { DevToolsSession } from './devtools.ts';
@@ -25,18 +26,6 @@ export interface NodeCaptureOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (message: string, secondsLeft?: number) => void;
   readonly pickProcess?: (choices: readonly ContainerProcess[]) => Promise<ContainerProcess | undefined>;
-}
-
-async function nodeProcess(processes: readonly ContainerProcess[], container: string, opts: NodeCaptureOptions): Promise<ContainerProcess> {
-  const found = candidates(processes, isNode);
-  if (found.length === 0) {
-    const seen = processes.map(describeProcess).join('; ') || 'none could be read';
-    throw new CaptureError('no-process', `No node process runs in the container ${container} (its processes: ${seen}).`, 'Choose the container that runs the Node.js service.');
-  }
-  if (found.length === 1 || !opts.pickProcess) return found[0];
-  const picked = await opts.pickProcess(found);
-  if (!picked) throw new CaptureError('cancelled', 'Cancelled.');
-  return picked;
 }
 
 /** SIGUSR1 from the app container, or from our debug container (same PID namespace) when the image has no kill. */
@@ -75,7 +64,7 @@ async function capture(kc: KubeConfig, pod: PodRef, container: string, opts: Nod
   const run = (argv: string[]) => execInPod(kc, target, argv, { signal: opts.signal, timeoutMs: 30_000 });
   const restarts = (await podStatus(kc, target, opts.signal)).status?.containerStatuses?.find((c) => c.name === container)?.restartCount;
   step(`reading the processes of ${container}`);
-  const proc = await nodeProcess((await listProcesses(run)) ?? [], container, opts);
+  const proc = await chooseProcess((await listProcesses(run)) ?? [], isNode, 'node', container, opts.pickProcess);
   const listening = () => inspectorListening(run, INSPECTOR_PORT);
   if (await listening()) {
     throw new CaptureError('busy', `Something already listens on 127.0.0.1:${INSPECTOR_PORT} in ${pod.name} (an inspector started with --inspect, or a debugger attached).`, 'Detach the other debugger, or restart the pod without --inspect.');
