@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { rawRequest } from '../cluster/client.ts';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 import { execInPod } from '../../src/cluster/podExec.ts';
 import { CaptureError } from '../../src/heap/captureError.ts';
@@ -26,6 +27,7 @@ const config: Partial<ClusterConfig> = {
   pods: [
     pod('leaky', { LEAK_KB_PER_REQUEST: '16' }),
     pod('nosignal', { LEAK_KB_PER_REQUEST: '16' }, { command: ['node', '--disable-sigusr1', '/usr/src/app/server.js'] }),
+    pod('victim', { LEAK_KB_PER_REQUEST: '16' }),
     pod('taken', { LEAK_KB_PER_REQUEST: '16' }, { command: ['node', '--inspect=127.0.0.1:9229', '/usr/src/app/server.js'] }),
   ],
 };
@@ -76,6 +78,15 @@ describe('captureNode on real node processes', { timeout: 180_000 }, () => {
     const again = await capture('leaky');
     assert.equal(again.sites.filter((s) => !s.library)[0]?.line, leakLine);
     assert.equal(await listening('leaky'), false);
+  });
+
+  it('a target killed mid-capture: target-gone at once, not at the end of the window', async () => {
+    const t0 = Date.now();
+    const capturing = rejection(captureNode(kc, ref('victim'), 'api', { windowSeconds: 40, samplingIntervalBytes: 32768, debugImage,
+      onProgress: (_m, left) => { if (left !== undefined && left < 37) void rawRequest(cluster, '/api/v1/namespaces/default/pods/victim?gracePeriodSeconds=0', { method: 'DELETE' }); } }));
+    const err = await capturing;
+    assert.equal(err.kind, 'target-gone', err.message);
+    assert.ok(Date.now() - t0 < 30_000, `it ended when the target died (${Date.now() - t0} ms)`);
   });
 
   it('--disable-sigusr1: says so, after 10 s, nothing listening', async () => {
