@@ -24,6 +24,7 @@ export const Keys = {
   captureWindow: 'capture.windowSeconds',
   goPprofPort: 'go.pprofPort',
   goSampleType: 'go.sampleType',
+  nodeSamplingInterval: 'node.samplingIntervalBytes',
   pathMappings: 'pathMappings',
   pythonEngines: 'python.engines',
   dbPorts: 'db.ports',

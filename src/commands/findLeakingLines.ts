@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
-import { describeProcess } from '../heap/processList.ts';
+import { describeProcess, type ContainerProcess } from '../heap/processList.ts';
 import { captureGoWith, findGoPprof } from '../heap/go/goCapture.ts';
 import type { GoSampleType } from '../heap/go/pprofProfile.ts';
+import { captureNode } from '../heap/node/nodeCapture.ts';
 import { capturePython } from '../heap/python/pythonCapture.ts';
+import { runtimeOf } from '../heap/runtimeOf.ts';
 import { containerPercent } from '../triage/pressure.ts';
 import type { AllocationReport, PodMemory } from '../triage/model.ts';
 import { targetForPod } from '../views/trendTargets.ts';
@@ -45,6 +47,7 @@ export class LeakFinder extends Disposable {
   private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
   private readonly goPort = this.register(new ConfigValue<number>(Keys.goPprofPort, 6060));
   private readonly goSampleType = this.register(new ConfigValue<GoSampleType>(Keys.goSampleType, 'inuse_space'));
+  private readonly samplingInterval = this.register(new ConfigValue<number>(Keys.nodeSamplingInterval, 32768));
   /** Pods we told about the debug container that stays: say it once per pod. */
   private readonly toldDebug = new Set<string>();
   private running: AbortController | undefined;
@@ -81,19 +84,26 @@ export class LeakFinder extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          const onProgress = liveProgress(progress, (message, endsAt) => {
-            void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
-            ctx.log.info(`Step 3 ${title}: ${message}`);
-          });
-          if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: window, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: controller.signal, onProgress });
-          return capturePython(session.kubeConfig, pod.ref, container.name, {
-            frames: Math.max(1, Math.round(this.frames.value || 10)),
+          const common = {
             windowSeconds: window,
             debugImage: this.debugImage.value,
             signal: controller.signal,
-            pickProcess: async (choices) =>
-              (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which Python process of ${container.name}?` }))?.process,
-            onProgress,
+            onProgress: liveProgress(progress, (message, endsAt) => {
+              void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
+              ctx.log.info(`Step 3 ${title}: ${message}`);
+            }),
+          };
+          if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: window, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: controller.signal, onProgress: common.onProgress });
+          const pick = (runtime: string) => async <P extends ContainerProcess>(choices: readonly P[]) =>
+            (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which ${runtime} process of ${container.name}?` }))?.process;
+          const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
+          if ((await runtimeOf(session.kubeConfig, ref, controller.signal)) === 'node') {
+            return captureNode(session.kubeConfig, pod.ref, container.name, {
+              ...common, samplingIntervalBytes: Math.max(1024, Math.round(this.samplingInterval.value || 32768)), pickProcess: pick('Node.js'),
+            });
+          }
+          return capturePython(session.kubeConfig, pod.ref, container.name, {
+            ...common, frames: Math.max(1, Math.round(this.frames.value || 10)), pickProcess: pick('Python'),
           });
         },
       );

@@ -38,7 +38,7 @@ export interface WayInOptions {
   readonly onStep?: (message: string) => void;
 }
 
-async function requireAccess(kc: KubeConfig, checks: AccessCheck[], why: string, signal?: AbortSignal): Promise<void> {
+export async function requireAccess(kc: KubeConfig, checks: AccessCheck[], why: string, signal?: AbortSignal): Promise<void> {
   const missing = await missingAccess(kc, checks, signal);
   if (missing.length) {
     throw new CaptureError('forbidden', `${why} needs permission to ${missing.map(describeCheck).join(' and ')}.`,
@@ -47,7 +47,7 @@ async function requireAccess(kc: KubeConfig, checks: AccessCheck[], why: string,
 }
 
 /** The container's processes, or undefined when its image has no `ls` or `head`. */
-async function listProcesses(run: (argv: string[]) => Promise<ExecResult>): Promise<ContainerProcess[] | undefined> {
+export async function listProcesses(run: (argv: string[]) => Promise<ExecResult>): Promise<ContainerProcess[] | undefined> {
   try {
     const ls = await run(['ls', '/proc']);
     const pids = pidsOf(ls.stdout);
@@ -73,7 +73,7 @@ async function hasGdb(run: (argv: string[]) => Promise<ExecResult>): Promise<boo
 interface Status { name: string; restartCount?: number; state?: { running?: object; terminated?: { reason?: string; exitCode?: number } }; lastState?: { terminated?: { reason?: string; exitCode?: number } } }
 interface PodStatus { status?: { containerStatuses?: Status[]; ephemeralContainerStatuses?: Status[] } }
 
-const podStatus = (kc: KubeConfig, t: ExecTarget, signal?: AbortSignal) =>
+export const podStatus = (kc: KubeConfig, t: ExecTarget, signal?: AbortSignal) =>
   getJson<PodStatus>(kc, `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}`, {}, { signal, timeoutMs: 15_000 });
 
 const ended = (t?: { reason?: string; exitCode?: number }) => (t ? ` (${t.reason ?? 'ended'}, exit ${t.exitCode ?? '?'})` : '');

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AllocationReport, PodRef } from '../../triage/model.ts';
 import { CaptureError } from '../captureError.ts';
-import { candidates, describeProcess, isPython, type ContainerProcess } from '../processList.ts';
+import { chooseProcess } from '../processChoice.ts';
+import { describeProcess, isPython, type ContainerProcess } from '../processList.ts';
 import { sleep } from '../sleep.ts';
 import { openWayIn, type WayIn } from '../wayIn.ts';
 import type { CaptureArgs, CaptureMode } from './captureScript.ts';
@@ -24,18 +25,6 @@ export interface PythonCaptureOptions {
   readonly pickProcess?: (choices: readonly ContainerProcess[]) => Promise<ContainerProcess | undefined>;
 }
 
-
-async function pythonProcess(way: WayIn, container: string, opts: PythonCaptureOptions): Promise<ContainerProcess> {
-  const found = candidates(way.processes, isPython);
-  if (found.length === 0) {
-    const seen = way.processes.map(describeProcess).join('; ') || 'none could be read';
-    throw new CaptureError('no-process', `No Python process runs in the container ${container} (its processes: ${seen}).`, 'Choose the container that runs the Python service.');
-  }
-  if (found.length === 1 || !opts.pickProcess) return found[0];
-  const picked = await opts.pickProcess(found);
-  if (!picked) throw new CaptureError('cancelled', 'Cancelled.');
-  return picked;
-}
 
 /** Not when gdb never got in, another capture owns the process, or the process is gone. */
 function mayHaveStarted(err: unknown): boolean {
@@ -56,7 +45,7 @@ async function capture(kc: KubeConfig, pod: PodRef, container: string, opts: Pyt
   const target = { namespace: pod.namespace, pod: pod.name, container };
   const step = (m: string) => opts.onProgress?.(m);
   let way = await openWayIn(kc, target, { debugImage: opts.debugImage, signal: opts.signal, onStep: step });
-  const proc = await pythonProcess(way, container, opts);
+  const proc = await chooseProcess(way.processes, isPython, 'Python', container, opts.pickProcess);
   const token = randomBytes(6).toString('hex');
   const window = Math.max(5, opts.windowSeconds);
   const args = (mode: CaptureMode): CaptureArgs => ({
