@@ -18,6 +18,9 @@ import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { restartWorkload } from './restartWorkload.ts';
+import type { IncidentStore } from '../views/incidentStore.ts';
+import type { EscalationLevel } from '../triage/escalation.ts';
+import { endIncident, startIncident, writeIncidentReport } from './incident.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -39,6 +42,10 @@ export interface CommandContext {
   readonly logs: LogDocuments;
   /** The incident's timeline: every step, action and verification records an entry here. */
   readonly timeline: TimelineRecorder;
+  /** The same timeline as the incident it belongs to (start, end, the report), kept in workspace storage. */
+  readonly incidents: IncidentStore;
+  /** The escalation levels as the settings say now. */
+  readonly escalation: () => EscalationLevel[];
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -68,6 +75,9 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
+    'memoryTriage.startIncident': () => startIncident(ctx),
+    'memoryTriage.endIncident': () => endIncident(ctx),
+    'memoryTriage.writeIncidentReport': (to?: vscode.Uri) => writeIncidentReport(ctx, to instanceof vscode.Uri ? to : undefined),
   };
 }
 

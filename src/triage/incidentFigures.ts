@@ -1,16 +1,23 @@
 // The figures a step records in the incident's timeline, taken from the models it produced.
 // Plain strings and numbers (as shown on screen), so the timeline stays JSON and the report
 // quotes exactly what the engineer saw.
-import type { AllocationReport, PodMemory, PoolReport } from './model.ts';
+import type { AllocationReport, PodMemory, PodRef, PoolReport } from './model.ts';
 import { lastOomKill } from './oomHistory.ts';
 import { containerPercent, initDone, shownPercent } from './pressure.ts';
 import { formatBytes } from './quantity.ts';
-import type { PodFigures, SiteFigures } from './timeline.ts';
+import type { PodFigures, SiteFigures, TimelineTarget } from './timeline.ts';
 import { formatRate, formatTimeToLimit } from './trendFormat.ts';
 import type { ContainerTrend } from './trendVerdict.ts';
 
 /** How many allocation sites the timeline keeps of a capture (the report's top lines). */
 export const SITES_KEPT = 10;
+/** The timeline keeps the figures of the pods under most pressure, not of a whole big namespace. */
+export const PODS_KEPT = 50;
+
+/** A pod as a timeline target. */
+export function podTarget(ref: PodRef): TimelineTarget {
+  return { context: ref.context, namespace: ref.namespace, kind: 'Pod', name: ref.name };
+}
 
 /** One row per running container of each pod (completed init containers have nothing to show). */
 export function podFigures(pods: readonly PodMemory[]): PodFigures[] {
