@@ -19,7 +19,7 @@ export function startIncident(ctx: CommandContext): void {
   ctx.log.info(`Incident started at ${incident.startedAt}, ${incident.entries.length} earlier entries adopted`);
 }
 
-export async function endIncident(ctx: CommandContext): Promise<void> {
+export function endIncident(ctx: CommandContext): void {
   const ended = ctx.incidents.end();
   if (!ended) {
     void vscode.window.showInformationMessage('Memory Triage: no incident is open.');
@@ -28,8 +28,10 @@ export async function endIncident(ctx: CommandContext): Promise<void> {
   const duration = elapsedText(new Date(ended.endedAt!).getTime() - new Date(ended.startedAt).getTime());
   ctx.log.info(`Incident ended at ${ended.endedAt} after ${duration}, ${ended.entries.length} entries`);
   const write = 'Write Post-Incident Report';
-  const choice = await vscode.window.showInformationMessage(`Memory Triage: incident ended after ${duration}.`, write);
-  if (choice === write) await vscode.commands.executeCommand('memoryTriage.writeIncidentReport');
+  // not awaited: the command ends now, the button works as long as the notification is there
+  void vscode.window.showInformationMessage(`Memory Triage: incident ended after ${duration}.`, write).then(async (choice) => {
+    if (choice === write) await vscode.commands.executeCommand('memoryTriage.writeIncidentReport');
+  });
 }
 
 /** The workspace file a site maps to, by its workspace-relative path; only files inside a workspace folder. */
