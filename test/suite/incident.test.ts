@@ -39,7 +39,8 @@ suite('Incident: the timeline kept, the report written from it', () => {
     await until('two measured pods', () => (tree.snapshot?.pods.length === 2 && tree.snapshot.pods.every((p) => p.metricsAt) ? true : undefined), 60_000);
   });
 
-  suiteTeardown(async () => {
+  suiteTeardown(async function () {
+    this.timeout(60_000);
     await vscode.commands.executeCommand('memoryTriage.endIncident');
     for (const key of [...Object.keys(settings), 'kubeconfig']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await cluster?.stop();
