@@ -14,6 +14,7 @@ export class IncidentTimer extends Disposable {
   private readonly store: IncidentStore;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
+  private parsed: EscalationLevel[];
   /** Marking a level announced changes the store, which calls update again: not while marking. */
   private marking = false;
 
@@ -21,15 +22,24 @@ export class IncidentTimer extends Disposable {
     super();
     this.store = store;
     this.log = log;
+    this.parsed = this.parse();
     this.item.name = 'Memory Triage: incident timer';
     this.item.command = 'memoryTriage.writeIncidentReport';
     this.register(store.onDidChange(() => this.update()));
-    this.register(this.levelsSetting.onChange(() => this.update()));
+    this.register(this.levelsSetting.onChange(() => {
+      this.parsed = this.parse();
+      this.update();
+    }));
     this.register({ dispose: () => clearInterval(this.timer) });
     this.update();
   }
 
+  /** The levels as the setting says now (parsed when it changes: the clock ticks every second). */
   get levels(): EscalationLevel[] {
+    return this.parsed;
+  }
+
+  private parse(): EscalationLevel[] {
     const { levels, problems } = parseLevels(this.levelsSetting.value);
     for (const p of problems) this.log.warn(p);
     return levels;
