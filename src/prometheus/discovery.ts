@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { getJson, HttpStatusError } from '../cluster/apiRequest.ts';
 import { classify, ClusterError } from '../cluster/clusterError.ts';
+import { SETTINGS_HINT } from './errors.ts';
 import type { ServiceRef } from './serviceProxyTransport.ts';
 
 // Finding Prometheus in a cluster the way Lens and krr do: by the labels the common installs put
@@ -114,7 +115,7 @@ async function byNamespace(kc: KubeConfig, options: DiscoveryOptions, server: st
   });
   if (found) return found;
   if (done.every((d) => d === 'skipped')) {
-    throw new ClusterError('forbidden', `Prometheus discovery: you may not list services cluster-wide nor in ${namespaces.join(', ')}.`, 'Name the service in the setting memoryTriage.prometheus.service (namespace/name:port), or set memoryTriage.prometheus.url.', 403, server);
+    throw new ClusterError('forbidden', `Prometheus discovery: you may not list services cluster-wide nor in ${namespaces.join(', ')}.`, SETTINGS_HINT, 403, server);
   }
   return [];
 }

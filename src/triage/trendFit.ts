@@ -69,6 +69,20 @@ export function secondsToLimit(current: number, slope: number, limit: number): n
   return (limit - current) / slope;
 }
 
+// A range query evaluates at each step; the newest steps show the last scrape again (Prometheus'
+// lookback) when the query's end is later than it. Those repeats are one sample, not a plateau:
+// a leak would read as flat at its end. A run of equal values this short is dropped to its first.
+const LOOKBACK_REPEAT_SECONDS = 120;
+
+/** The samples without the repeats of the last value at their end (see above); a longer run stays. */
+export function withoutLookbackEnd(samples: readonly Sample[]): readonly Sample[] {
+  let first = samples.length - 1;
+  while (first > 0 && samples[first - 1]![1] === samples[first]![1]) first--;
+  const last = samples.length - 1;
+  if (first === last || first === 0 || samples[last]![0] - samples[first]![0] > LOOKBACK_REPEAT_SECONDS) return samples;
+  return samples.slice(0, first + 1);
+}
+
 // --- The current rate --------------------------------------------------------------------
 // A leak often starts late: after a quiet period, a deploy or a traffic change, with no restart
 // in between. One line over the whole piece then averages the flat part into the slope and
@@ -196,12 +210,15 @@ const SHORT_RECENT_R2 = 0.9;
 /** The line through the recent part of `samples` that grows at the current rate (see above). */
 export function fitCurrentRate(samples: readonly Sample[], minRecent: number): LinearFit | undefined {
   const from = currentRateStart(samples, minRecent);
+  const fit = fitLine(samples.slice(from));
   const short = currentRateStart(samples, SHORT_RECENT);
   if (short > from) {
-    const fit = fitShortRise(samples.slice(short));
-    if (fit) return fit;
+    // Only a steeper rise: a slower last step is most often the newest point's lookback (the
+    // query's end is later than the scrape it shows), and a slowing leak is still the leak.
+    const rise = fitShortRise(samples.slice(short));
+    if (rise && rise.slope > (fit?.slope ?? 0)) return rise;
   }
-  return fitLine(samples.slice(from));
+  return fit;
 }
 
 /** The line through a few samples, when they are a clean rise (see SHORT_RECENT); else undefined. */

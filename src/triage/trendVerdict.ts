@@ -1,5 +1,5 @@
 import type { MemoryTrend, Sample, SeriesOf, TrendEvent } from './model.ts';
-import { fitCurrentRate, fitLine, fitShortRise, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
+import { fitCurrentRate, fitLine, withoutLookbackEnd, fitShortRise, MIB, secondsToLimit, slopeMiBPerMinute, type LinearFit } from './trendFit.ts';
 import { formatBytes, formatRate } from './trendFormat.ts';
 import { shownPercent } from './pressure.ts';
 
@@ -70,7 +70,7 @@ export function summarizeContainer(
     restarts: events.length,
     oomKills: events.filter((e) => e.kind === 'OOMKilled').length,
   };
-  const samples = series.samples;
+  const samples = withoutLookbackEnd(series.samples);
   if (samples.length < 2) return { ...base, limitDrops: 0, verdict: 'no-data', verdictText: 'not enough samples in this window' };
   const latest = samples[samples.length - 1]![1];
 

@@ -34,7 +34,7 @@ export function testSettings(): Record<string, unknown> {
   return { ...settings, ...JSON.parse(process.env.KMT_TEST_SETTINGS || '{}') };
 }
 
-export async function runSuite(timeoutMs = Number(process.env.KMT_SUITE_RUN_TIMEOUT_MS ?? 180_000)): Promise<SuiteResult> {
+export async function runSuite(timeoutMs = Number(process.env.KMT_SUITE_RUN_TIMEOUT_MS ?? 600_000)): Promise<SuiteResult> {
   const testsPath = join(ROOT, 'out', 'suite', 'index.js');
   if (!existsSync(testsPath) || !existsSync(join(ROOT, 'dist', 'extension.js'))) {
     throw new Error('out/suite/index.js or dist/extension.js is missing: run `npm run build` first');

@@ -186,7 +186,7 @@ test('the open panel follows the selection in the tree: another pod, a workload,
   await page.locator('table.trend-table tbody tr', { hasText: 'api-leaky-0' }).waitFor({ timeout: 15_000 });
 });
 
-test('a 403 on services/proxy and no Prometheus found: said in the panel with what to do', async () => {
+test('a 403 on services/proxy, then on listing services: said in the panel with what to do', async () => {
   const page = webview();
   cluster.admin.deny({ verb: 'get', resource: 'services', subresource: 'proxy', namespace: 'monitoring' });
   try {
@@ -201,8 +201,9 @@ test('a 403 on services/proxy and no Prometheus found: said in the panel with wh
   cluster.admin.deny({ verb: 'list', resource: 'services' });
   try {
     await wb.runCommand('Memory Triage: Select Prometheus');
-    assert.match(await wb.waitForNotification('No Prometheus service found'), /Set "memoryTriage\.prometheus\.url"/);
-    const status = page.locator('#status', { hasText: 'No Prometheus service found' });
+    // discovery could not look anywhere: said as a refusal, not as "nothing found"
+    assert.match(await wb.waitForNotification('you may not list services cluster-wide'), /Set "memoryTriage\.prometheus\.url"/);
+    const status = page.locator('#status', { hasText: 'you may not list services cluster-wide' });
     await status.waitFor({ timeout: 15_000 });
     assert.match(await status.innerText(), /Set "memoryTriage\.prometheus\.url".*"memoryTriage\.prometheus\.service"/);
   } finally {

@@ -79,3 +79,19 @@ test('flat, slow, then fast: the fast part is the current rate', () => {
   assert.equal(row.verdict, 'growing');
   assert.ok(row.slopeMiBPerMinute! > 17, `slope ${row.slopeMiBPerMinute}`);
 });
+
+test("the query's last steps repeating the last scrape (lookback) are one sample, not a leak that stopped", () => {
+  // +4 MiB/min at a 15 s step, scraped every 60 s: the newest scrape shows again at the last three steps
+  const at = (i: number) => 100 + i; // MiB at step i (1 MiB per 15 s)
+  const samples: Sample[] = Array.from({ length: 40 }, (_, i) => [T0 + i * STEP, at(Math.min(i, 36)) * MIB]);
+  const row = summarizeContainer({ pod: 'api-1', container: 'api', samples }, 256 * MIB, [], STEP, options);
+  assert.equal(row.verdict, 'growing');
+  assert.ok(Math.abs(row.slopeMiBPerMinute! - 4) < 0.01, `slope ${row.slopeMiBPerMinute}`);
+  assert.ok(Math.abs(row.secondsToLimit! - ((256 - 136) / 4) * 60) < 1, `projection ${row.secondsToLimit}`);
+});
+
+test('a real plateau of equal values longer than a lookback stays a plateau', () => {
+  const samples: Sample[] = Array.from({ length: 60 }, (_, i) => [T0 + i * STEP, (100 + Math.min(i, 30)) * MIB]);
+  const row = summarizeContainer({ pod: 'api-1', container: 'api', samples }, 256 * MIB, [], STEP, options);
+  assert.notEqual(row.verdict, 'growing');
+});
