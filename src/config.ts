@@ -30,6 +30,8 @@ export const Keys = {
   dbPorts: 'db.ports',
   dbWindow: 'db.windowSeconds',
   readOnly: 'readOnly',
+  escalationLevels: 'escalation.levels',
+  escalationNotify: 'escalation.notify',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -14,11 +14,12 @@ import { LogDocuments } from './views/logDocuments.ts';
 import { DbChecker } from './commands/checkDbConnections.ts';
 import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
 import { PoolStore } from './views/poolStore.ts';
-import { MemoryTimeline } from './triage/timeline.ts';
+import { IncidentStore } from './views/incidentStore.ts';
+import { IncidentTimer } from './views/incidentTimer.ts';
 
 // Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
 // the view becomes visible or a command runs.
-export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations; pools: PoolStore } {
+export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations; pools: PoolStore; incidents: IncidentStore } {
   const log = vscode.window.createOutputChannel('Memory Triage', { log: true });
   const version = (context.extension.packageJSON as { version?: string }).version ?? 'dev';
   log.info(`Kube Memory Triage ${version} activated`);
@@ -53,14 +54,16 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
   dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
   const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
   const logs = new LogDocuments((file) => allocations!.localPath(file));
-  const timeline = new MemoryTimeline();
+  // kept in the workspace storage: an incident survives a window reload
+  const incidents = new IncidentStore(context.workspaceState);
+  const incidentTimer = new IncidentTimer(incidents, log);
 
   context.subscriptions.push(
-    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links, logs,
-    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs, timeline }),
+    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links, logs, incidentTimer,
+    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs, timeline: incidents, incidents, escalation: () => incidentTimer.levels }),
   );
   // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
-  return { pods, trend, allocations, pools };
+  return { pods, trend, allocations, pools, incidents };
 }
 
 export function deactivate(): void {}

@@ -7,6 +7,7 @@ import type { DbCheckOptions } from '../heap/dbCheck.ts';
 import { DEFAULT_DB_PORTS, DEFAULT_ENGINES, parseDbPorts, parseEngines, windowSeconds } from '../triage/dbSettings.ts';
 import type { PodRef, PoolReport } from '../triage/model.ts';
 import { poolView } from '../views/poolRows.ts';
+import { oomKilledNames, podFigures, podTarget, poolFigures } from '../triage/incidentFigures.ts';
 import type { PoolStore } from '../views/poolStore.ts';
 import { targetForPod } from '../views/trendTargets.ts';
 import type { CommandContext } from './index.ts';
@@ -103,6 +104,11 @@ export class DbChecker extends Disposable {
       // the pod as the tree lists it now: the row goes under the item drawn next
       const fresh = ctx.pods.snapshot?.pods.find((p) => p.uid === pod.uid) ?? pod;
       this.store.set({ pod: fresh, container, report });
+      ctx.timeline.record({
+        kind: 'measurement', at: new Date().toISOString(), step: 4, targets: [podTarget(fresh.ref)],
+        summary: `${title}: ${report.verdict.kind}: ${report.verdict.text} (${report.method})`,
+        figures: poolFigures(report), pods: podFigures([fresh]), oomKilled: oomKilledNames([fresh]),
+      });
       await ctx.trend.showPool(target, { kind: 'ready', view: poolView(report, title) });
       return report;
     } catch (err) {

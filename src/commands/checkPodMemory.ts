@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ago, gaugeText, podDescription } from '../triage/describe.ts';
 import { oomKilledPods } from '../triage/oomHistory.ts';
 import { clockTime, measuredPods } from '../triage/metricsAge.ts';
+import { PODS_KEPT, podFigures, podTarget } from '../triage/incidentFigures.ts';
 import { byPressure, podPercent, worstContainer } from '../triage/pressure.ts';
 import { verifyRecovery, type Verdict } from '../triage/verification.ts';
 import type { CommandContext } from './index.ts';
@@ -32,6 +33,13 @@ export async function checkPodMemory(ctx: CommandContext): Promise<string | unde
   for (const pod of hot) ctx.log.info(`  ${pod.ref.namespace}/${pod.ref.name}: ${podDescription(pod, now)}`);
   for (const kill of recentOom) ctx.log.info(`  OOMKilled: ${kill.pod.ref.namespace}/${kill.pod.ref.name} ${kill.container}${kill.at ? ` ${ago(kill.at, now)}` : ''}`);
   for (const u of verdict.unmeasured) ctx.log.info(`  not measured: ${u.pod.ref.namespace}/${u.pod.ref.name}: ${u.reasons.join('; ')}`);
+  ctx.timeline.record({
+    kind: 'measurement', at: now.toISOString(), step: 1, summary: message,
+    targets: [...new Set([...recentOom.map((k) => k.pod), ...hot])].map((p) => podTarget(p.ref)),
+    figures: { pods: snapshot.pods.length, [`at or above ${t.warning}%`]: hot.length, 'OOMKilled in the last hour': recentOom.length },
+    pods: podFigures([...snapshot.pods].sort(byPressure).slice(0, PODS_KEPT)),
+    oomKilled: recentOom.map((k) => k.pod.ref.name),
+  });
 
   const choices = new Map<string, PodChoice>();
   for (const kill of recentOom) {

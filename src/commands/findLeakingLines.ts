@@ -9,6 +9,8 @@ import { captureNode } from '../heap/node/nodeCapture.ts';
 import { capturePython } from '../heap/python/pythonCapture.ts';
 import { runtimeOf } from '../heap/runtimeOf.ts';
 import { containerPercent } from '../triage/pressure.ts';
+import { oomKilledNames, podFigures, podTarget, siteFigures, SITES_KEPT } from '../triage/incidentFigures.ts';
+import { formatBytes } from '../triage/quantity.ts';
 import type { AllocationReport, PodMemory } from '../triage/model.ts';
 import { targetForPod } from '../views/trendTargets.ts';
 import type { CommandContext } from './index.ts';
@@ -39,6 +41,24 @@ async function costAccepted(ctx: CommandContext, picked: PickedContainer): Promi
     'It may itself trigger the OOM kill. A shorter window (memoryTriage.capture.windowSeconds) costs less.';
   const choice = await vscode.window.showWarningMessage(`Tracing ${picked.pod.ref.name} costs memory in the pod`, { modal: true, detail }, go);
   return choice === go;
+}
+
+/** The capture in the incident's timeline: the top sites, each with the workspace file it maps to. */
+async function recordSites(ctx: CommandContext, pod: PodMemory, title: string, report: AllocationReport): Promise<void> {
+  const mapped = new Map<string, string>();
+  for (const s of report.sites.slice(0, SITES_KEPT * 3)) {
+    const local = mapped.has(s.file) ? undefined : await ctx.allocations.localPath(s.file);
+    if (local) mapped.set(s.file, vscode.workspace.asRelativePath(local, true));
+  }
+  const growth = report.growthBytes !== undefined ? `, grew ${formatBytes(report.growthBytes)}` : '';
+  ctx.timeline.record({
+    kind: 'measurement', at: new Date().toISOString(), step: 3, targets: [podTarget(pod.ref)],
+    summary: `${title}: ${report.sites.length} sites, ${formatBytes(report.totalBytes)} traced${growth} (${report.method.description})`,
+    figures: { 'traced bytes': formatBytes(report.totalBytes), ...(report.growthBytes !== undefined ? { growth: formatBytes(report.growthBytes) } : {}), ...(report.method.windowSeconds ? { 'window (s)': report.method.windowSeconds } : {}) },
+    sites: siteFigures(report, (file) => mapped.get(file)),
+    pods: podFigures([pod]),
+    oomKilled: oomKilledNames([pod]),
+  });
 }
 
 export class LeakFinder extends Disposable {
@@ -110,6 +130,7 @@ export class LeakFinder extends Disposable {
       ctx.log.info(`Step 3 ${title}: ${report.sites.length} sites, ${report.method.description}`);
       this.tellDebugContainer(pod, report);
       await ctx.allocations.show(target, title, report);
+      await recordSites(ctx, pod, title, report);
       return report;
     } catch (err) {
       const cancelled = err instanceof CaptureError && err.kind === 'cancelled';

@@ -19,6 +19,9 @@ import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { restartWorkload } from './restartWorkload.ts';
 import { createAlertRules } from './createAlertRules.ts';
+import type { IncidentStore } from '../views/incidentStore.ts';
+import type { EscalationLevel } from '../triage/escalation.ts';
+import { endIncident, startIncident, writeIncidentReport } from './incident.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -40,6 +43,10 @@ export interface CommandContext {
   readonly logs: LogDocuments;
   /** The incident's timeline: every step, action and verification records an entry here. */
   readonly timeline: TimelineRecorder;
+  /** The same timeline as the incident it belongs to (start, end, the report), kept in workspace storage. */
+  readonly incidents: IncidentStore;
+  /** The escalation levels as the settings say now. */
+  readonly escalation: () => EscalationLevel[];
 }
 
 type Handler = (...args: any[]) => unknown;
@@ -70,6 +77,9 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
     'memoryTriage.createAlertRules': (format?: unknown) => createAlertRules(ctx, format),
+    'memoryTriage.startIncident': () => startIncident(ctx),
+    'memoryTriage.endIncident': () => endIncident(ctx),
+    'memoryTriage.writeIncidentReport': (to?: vscode.Uri) => writeIncidentReport(ctx, to instanceof vscode.Uri ? to : undefined),
   };
 }
 

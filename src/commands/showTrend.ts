@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { targetForItem, targetForPod } from '../views/trendTargets.ts';
-import type { TrendPanel } from '../views/trendPanel.ts';
+import type { TrendPanel, TrendTarget } from '../views/trendPanel.ts';
+import { oomKilledNames, podFigures, podTarget, trendFigures } from '../triage/incidentFigures.ts';
 import type { PrometheusConnections } from '../views/prometheusConnection.ts';
 import type { CommandContext } from './index.ts';
 
@@ -24,6 +25,22 @@ export async function showTrend(ctx: CommandContext, trend: TrendPanel, item?: u
     target = targetForPod(pick.pod);
   }
   await trend.show(target);
+  recordTrend(ctx, target, trend);
+}
+
+/** The trend as loaded, in the incident's timeline: slope, time to the limit and verdict per container. */
+function recordTrend(ctx: CommandContext, target: TrendTarget, trend: TrendPanel): void {
+  const { status, range } = trend.current;
+  const summary = status.kind === 'ready'
+    ? `${target.title} over ${range}: ${status.rows.map((r) => `${r.pod}/${r.container} ${r.verdictText}`).join('; ') || 'no samples'}`
+    : `${target.title} over ${range}: ${status.kind === 'error' ? `could not load: ${status.message}` : status.kind === 'empty' ? status.message : 'still loading'}`;
+  ctx.timeline.record({
+    kind: 'measurement', at: new Date().toISOString(), step: 2, summary,
+    targets: target.pods.map((p) => podTarget(p.ref)),
+    ...(status.kind === 'ready' ? { figures: trendFigures(status.rows) } : {}),
+    pods: podFigures(target.pods),
+    oomKilled: oomKilledNames(target.pods),
+  });
 }
 
 /** Discover Prometheus again in the current context and choose among the services found. */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/verification.ts';
 import { measuredPods } from '../triage/metricsAge.ts';
+import { PODS_KEPT, podFigures } from '../triage/incidentFigures.ts';
+import { byPressure } from '../triage/pressure.ts';
 import type { CommandContext } from './index.ts';
 import { freshSnapshot, offerPick } from './podActions.ts';
 
@@ -42,6 +44,7 @@ export async function verifyRecovery(ctx: CommandContext, since?: Date | string)
   const verdict = judge(measuredPods(snapshot), from, ctx.pods.thresholds);
   ctx.log.info(`Verify recovery in ${snapshot.session.describe()}: ${verdict.summary}`);
   for (const f of verdict.failures) ctx.log.info(`  ${f.pod.ref.namespace}/${f.pod.ref.name}: ${f.reasons.join('; ')}`);
+  ctx.timeline.record({ kind: 'verification', at: new Date().toISOString(), since: from.toISOString(), passed: verdict.checked === 0 ? undefined : verdict.pass, summary: verdict.summary, pods: podFigures([...snapshot.pods].sort(byPressure).slice(0, PODS_KEPT)) });
   if (verdict.pass) {
     void vscode.window.showInformationMessage(`Memory Triage: ${verdict.summary}`);
     return verdict;

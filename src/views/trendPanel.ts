@@ -9,6 +9,7 @@ import type { PodMemory } from '../triage/model.ts';
 import { withPodFacts } from '../triage/trendPodFacts.ts';
 import { summarizeTrend } from '../triage/trendVerdict.ts';
 import type { AllocationsStatus, FromWebview, PoolStatus, ToWebview, TrendStatus, TrendViewState } from '../webview/protocol.ts';
+import { ChartImageRequests } from './chartImageRequests.ts';
 import { AllocationsPart, type AllocationActions } from './allocationsPart.ts';
 import { PoolPart, type PoolActions } from './poolPart.ts';
 import type { KubeAccess, PrometheusConnections } from './prometheusConnection.ts';
@@ -61,6 +62,7 @@ export class TrendPanel extends Disposable {
   private readonly deps: TrendPanelDeps;
   private readonly allocations: AllocationsPart;
   private readonly pool: PoolPart;
+  private readonly images = new ChartImageRequests((m) => this.post(m));
 
   constructor(deps: TrendPanelDeps) {
     super();
@@ -90,10 +92,7 @@ export class TrendPanel extends Disposable {
 
   /** The column the panel is in, when open: a site opens in the other one. */
   get viewColumn(): vscode.ViewColumn | undefined { return this.panel?.viewColumn; }
-
-  get isOpen(): boolean {
-    return this.panel !== undefined;
-  }
+  get isOpen(): boolean { return this.panel !== undefined; }
 
   /** Opens (or reveals) the panel and loads the target's trend. */
   async show(target: TrendTarget, options: { preserveFocus?: boolean } = {}): Promise<void> {
@@ -124,12 +123,14 @@ export class TrendPanel extends Disposable {
   }
 
   /** What the allocations and connections parts show now, for tests and for the commands. */
-  get allocationStatus(): AllocationsStatus {
-    return this.allocations.current;
-  }
+  get allocationStatus(): AllocationsStatus { return this.allocations.current; }
+  get poolStatus(): PoolStatus { return this.pool.current; }
 
-  get poolStatus(): PoolStatus {
-    return this.pool.current;
+  /** The chart on screen as a PNG (for the report); a hidden page is unloaded, so it is brought forward first. */
+  chartImage(timeoutMs = 10_000): Promise<{ png?: Uint8Array; reason?: string }> {
+    if (!this.panel) return Promise.resolve({ reason: 'the trend panel is not open' });
+    this.panel.reveal(undefined, true);
+    return this.images.askUntil(timeoutMs);
   }
 
   /** Takes over a panel VS Code restored; loads what it showed, or asks for a pod. */
@@ -150,9 +151,7 @@ export class TrendPanel extends Disposable {
   }
 
   /** The figures on screen, for tests and for the report. */
-  get current(): { target: TrendTarget | undefined; range: RangeId; status: TrendStatus } {
-    return { target: this.target, range: this.range, status: this.status };
-  }
+  get current(): { target: TrendTarget | undefined; range: RangeId; status: TrendStatus } { return { target: this.target, range: this.range, status: this.status }; }
 
   /** Seconds between two automatic loads while the panel is on screen; 0 when off. */
   get refreshSeconds(): number {
@@ -216,9 +215,7 @@ export class TrendPanel extends Disposable {
     }, due);
   }
 
-  private postSettings(): void {
-    this.post({ type: 'settings', warningPercent: this.deps.thresholds().warning, refreshSeconds: this.refreshSeconds });
-  }
+  private postSettings(): void { this.post({ type: 'settings', warningPercent: this.deps.thresholds().warning, refreshSeconds: this.refreshSeconds }); }
 
   private rejudge(): void {
     const t = this.deps.thresholds();
@@ -272,6 +269,9 @@ export class TrendPanel extends Disposable {
         return;
       case 'checkDb':
         this.pool.onMessage(message);
+        return;
+      case 'chartImage':
+        this.images.onAnswer(message);
         return;
       default: // openSite, mapPath, saveReport, findLeaks
         this.allocations.onMessage(message);

@@ -127,7 +127,12 @@ export type ToWebview =
   | { readonly type: 'settings'; readonly warningPercent: number; readonly refreshSeconds: number }
   | { readonly type: 'persist'; readonly state: SavedTrend }
   | { readonly type: 'allocations'; readonly status: AllocationsStatus }
-  | { readonly type: 'pool'; readonly status: PoolStatus };
+  | { readonly type: 'pool'; readonly status: PoolStatus }
+  /** The post-incident report asks for the chart on screen as a PNG. */
+  | { readonly type: 'chartImage'; readonly id: number };
+
+/** The page's chartImage reason when the trend has nothing to draw: asking again will not help. */
+export const NO_SAMPLES = 'no samples to chart';
 
 /** Webview -> host. */
 export type FromWebview =
@@ -139,4 +144,6 @@ export type FromWebview =
   | { readonly type: 'mapPath'; readonly id: number }
   | { readonly type: 'saveReport' }
   | { readonly type: 'findLeaks' }
-  | { readonly type: 'checkDb' };
+  | { readonly type: 'checkDb' }
+  /** The answer to chartImage: a data:image/png URL, or why there is none (no chart drawn yet). */
+  | { readonly type: 'chartImage'; readonly id: number; readonly dataUrl?: string; readonly reason?: string };

@@ -1,7 +1,8 @@
 import type uPlot from 'uplot';
 import { AllocationsTable } from './allocationsTable.ts';
 import { PoolTable } from './poolTable.ts';
-import type { AllocationsStatus, PoolStatus, RangeId, ToWebview, TrendViewState } from './protocol.ts';
+import { NO_SAMPLES, type AllocationsStatus, type PoolStatus, type RangeId, type ToWebview, type TrendViewState } from './protocol.ts';
+import { chartDataUrl } from './chartImage.ts';
 import { drawChart } from './trendChart.ts';
 import { renderTable } from './trendTable.ts';
 import { onMessage, post, saveState } from './vscodeApi.ts';
@@ -187,6 +188,9 @@ onMessage((message: ToWebview) => {
     case 'pool':
       if (state) state = { ...state, pool: message.status };
       showPool(message.status);
+      return;
+    case 'chartImage':
+      post(chart && drawn ? { type: 'chartImage', id: message.id, dataUrl: chartDataUrl(chart, state?.title ?? 'Memory trend') } : { type: 'chartImage', id: message.id, reason: state?.status.kind === 'ready' ? NO_SAMPLES : 'the chart is not drawn yet' });
       return;
   }
   render();

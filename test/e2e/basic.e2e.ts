@@ -51,13 +51,13 @@ test('Memory Triage: Select Cluster Context says what is wrong with a missing ku
 
 test('the walkthrough lists the triage steps, and its buttons run the commands', async () => {
   await wb.runCommand('Welcome: Open Walkthrough...', true);
-  const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Triage an OOMKilled pod' }).first();
+  const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Triage a memory incident' }).first();
   await pick.waitFor({ timeout: 15_000 });
   await pick.click();
   const page = wb.page.locator('.gettingStartedContainer');
   await page.locator('.getting-started-step', { hasText: 'Step 1: memory usage and OOMKilled' }).waitFor({ timeout: 15_000 });
   const titles = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
-  assert.deepEqual(titles, ['Choose the cluster and the pods', 'Step 1: memory usage and OOMKilled', 'Step 2: the memory trend', 'Verify the recovery']);
+  assert.deepEqual(titles, ['Choose the cluster and the pods', 'Start the incident', 'Step 1: memory usage and OOMKilled', 'Step 2: the memory trend', 'Step 3: the leaking lines', 'Step 4: database connections', 'Resolve', 'Verify the recovery', 'Post-incident: the report']);
   // another view in the side bar first, so the button has something to change
   await wb.page.keyboard.press('Control+Shift+E');
   await wb.page.locator('.part.sidebar .composite.title .title-label', { hasText: /Explorer/i }).waitFor({ timeout: 15_000 });

@@ -52,6 +52,18 @@ suite('memory trend (step 2)', () => {
     assert.ok(status.trend.events.some((e) => e.kind === 'OOMKilled'));
   });
 
+  test('the chart as a PNG for the post-incident report, drawn by the page from its canvas', async () => {
+    await until('the trend', () => (trend.current.status.kind === 'ready' ? true : undefined));
+    const { png, reason } = await trend.chartImage();
+    assert.ok(png, `no PNG: ${reason}`);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // IHDR: width and height, big-endian, after the signature and the chunk's length and type
+    const view = new DataView(png.buffer, png.byteOffset);
+    assert.ok(view.getUint32(16) >= 300, `width ${view.getUint32(16)}`);
+    assert.ok(view.getUint32(20) > 320, `height ${view.getUint32(20)}: the plot and the legend below it`);
+    assert.ok(png.length > 5000, `only ${png.length} bytes: an empty canvas?`);
+  });
+
   test('a second pod reuses the same panel', async () => {
     await vscode.commands.executeCommand('memoryTriage.showTrend', { ...leaky, ref: { ...leaky.ref, name: 'api-steady-0' }, uid: 'uid-steady' });
     const status = await until('the second trend', () =>
