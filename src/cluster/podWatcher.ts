@@ -64,7 +64,7 @@ class ObservedWatch extends Watch {
     };
     let controller: AbortController;
     try {
-      await authenticate(this.kc, new RequestContext(path, HttpMethod.GET), this.credentialTimeoutMs);
+      await authenticate(this.kc, new RequestContext(`${this.kc.getCurrentCluster()?.server ?? ''}${path}`, HttpMethod.GET), this.credentialTimeoutMs);
       // Bookmarks carry the newest resourceVersion through a quiet scope, so resuming after the
       // server's timeout does not meet a 410 and a re-list.
       controller = await super.watch(path, { ...query, allowWatchBookmarks: true, timeoutSeconds: this.timeoutSeconds }, callback, report);

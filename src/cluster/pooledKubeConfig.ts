@@ -4,7 +4,7 @@
 // keep-alive dispatcher per cluster and credentials (the TLS options the call resolved: CA,
 // client certificate, proxy), reused by every request made through it, and closes them on dispose.
 import { createHash } from 'node:crypto';
-import { KubeConfig, type Cluster } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type RequestContext } from '@kubernetes/client-node';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 
 type MakeDispatcher = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => Dispatcher | undefined;
@@ -15,6 +15,7 @@ const KEEP_ALIVE_MS = 60_000;
 
 export class PooledKubeConfig extends KubeConfig {
   private readonly pool = new Map<string, Dispatcher>();
+  private authenticating: Promise<unknown> = Promise.resolve();
   /** Dispatchers made (one per cluster and credentials); read by the tests and the benchmark. */
   dispatchersMade = 0;
 
@@ -23,6 +24,16 @@ export class PooledKubeConfig extends KubeConfig {
     // The method is private in client-node's types, not in its JavaScript: an own property
     // shadows it, and the prototype's version stays the fallback for what we do not pool.
     (this as unknown as { createDispatcher: MakeDispatcher }).createDispatcher = (cluster, agentOptions) => this.pooled(cluster, agentOptions);
+  }
+
+  // client-node's exec plugin cache is filled when a run returns: the list, the metrics poll and
+  // the watch that start together would each run `aws eks get-token` (or open a browser login).
+  // One at a time, the later ones find the token cached. A hung plugin holds the others back;
+  // each caller gives up on its own timeout (apiRequest's authenticate).
+  override applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const run = this.authenticating.then(() => super.applySecurityAuthentication(context));
+    this.authenticating = run.catch(() => undefined);
+    return run;
   }
 
   private pooled(cluster: Cluster | null, agentOptions: Record<string, unknown>): Dispatcher | undefined {
