@@ -6,7 +6,7 @@ import { buildPodMemory } from '../triage/podMemory.ts';
 import { ClusterError, classify } from './clusterError.ts';
 import { InFlight } from './inFlight.ts';
 import { listPodMetrics, namespaceExists } from './podList.ts';
-import { PodWatcher } from './podWatcher.ts';
+import { PodWatcher, type WatchOptions } from './podWatcher.ts';
 import type { ClusterSession } from './session.ts';
 
 /** What the view draws: the pods of the scope and what is wrong, if anything. */
@@ -40,6 +40,8 @@ export interface MonitorOptions {
   readonly debounceMs?: number;
   /** Kills seen so far; pass the same one to the next monitor so a Refresh keeps "OOM×3". */
   readonly history?: OomHistory;
+  /** The watch's server timeout and request timeout (defaults: 300 s, 20 s). */
+  readonly watch?: WatchOptions;
 }
 
 // Step 1, live: pods through the watcher (no re-list per change), metrics polled on an interval
@@ -56,6 +58,8 @@ export class PodMonitor {
   private metricsError: ClusterError | undefined;
   private metricsAt: number | undefined;
   private listed = false;
+  /** Counts answers to a list (a list landed, or listing failed), for nextListing(). */
+  private answers = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
   private metricsInFlight: Promise<void> | undefined;
@@ -83,9 +87,10 @@ export class PodMonitor {
       },
       onError: (e) => {
         this.podsError = e;
+        this.answers++;
         this.emitNow();
       },
-    }, options.log);
+    }, options.log, options.watch);
     this.last = this.build();
   }
 
@@ -140,10 +145,8 @@ export class PodMonitor {
     const stops = this.stops;
     this.podsError = undefined;
     const listed = this.nextListing();
-    if (!listing) {
-      this.listed = false;
-      this.watcher.start();
-    }
+    // The rows (and `listed`) stay as they are until the new list replaces them.
+    if (!listing) this.watcher.start();
     await Promise.all([listed, this.pollMetrics()]);
     // Stopped before the list or the metrics answered: the last snapshot drawn may be from before
     // this refresh began, or lack usage; do not pass it off as the answer.
@@ -152,13 +155,14 @@ export class PodMonitor {
 
   /** Resolves at the next successful list or pod error, or when the monitor is stopped. */
   nextListing(): Promise<void> {
+    const before = this.answers;
     return new Promise((resolve) => {
       const release = () => {
         off();
         this.waiters.delete(release);
         resolve();
       };
-      const off = this.onSnapshot((s) => answered(s) && release());
+      const off = this.onSnapshot(() => this.answers > before && release());
       this.waiters.add(release);
     });
   }
@@ -170,6 +174,7 @@ export class PodMonitor {
       this.podsError = new ClusterError('namespace-missing', `Namespace "${this.session.namespace}" does not exist in ${this.session.contextName}.`, 'Pick another namespace (Memory Triage: Select Namespace).', 404);
     }
     this.listed = true;
+    this.answers++;
     this.emitNow();
   }
 

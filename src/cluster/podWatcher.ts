@@ -1,4 +1,5 @@
-import { ListWatch, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { HttpMethod, ListWatch, RequestContext, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { authenticate } from './apiRequest.ts';
 import type { Logger } from '../logger.ts';
 import { classify, credentialError, type ClusterError } from './clusterError.ts';
 import { listPods, podsPath } from './podList.ts';
@@ -15,22 +16,45 @@ export interface PodWatcherEvents {
   onWatching(): void;
 }
 
+export interface WatchOptions {
+  /** The server ends each watch after this long; the watcher resumes from the last version. */
+  readonly timeoutSeconds?: number;
+  /** The credential step and the stream's opening give up after this long, as other requests do. */
+  readonly requestTimeoutMs?: number;
+}
+
+// client-go's reflector asks for 5-10 minutes; the real API sends a bookmark about once a minute,
+// so the stream is never silent for longer than the inactivity limit below.
+const WATCH_TIMEOUT_SECONDS = 300;
+const REQUEST_TIMEOUT_MS = 20_000;
+const SILENCE_MS = 90_000;
+
 // Watch.watch resolves once the stream is open (HTTP 200) or has failed; telling the two apart
 // is how a resumed watch (no new list) can clear an earlier "unreachable" message.
 class ObservedWatch extends Watch {
   private readonly onRequest: () => void;
   private readonly onOpen: () => void;
+  private readonly kc: KubeConfig;
+  private readonly timeoutSeconds: number;
+  private readonly credentialTimeoutMs: number;
 
-  constructor(kc: KubeConfig, onRequest: () => void, onOpen: () => void) {
+  constructor(kc: KubeConfig, options: WatchOptions, onRequest: () => void, onOpen: () => void) {
     super(kc);
+    this.kc = kc;
     this.onRequest = onRequest;
     this.onOpen = onOpen;
+    this.timeoutSeconds = options.timeoutSeconds ?? WATCH_TIMEOUT_SECONDS;
+    this.credentialTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    // client-node's inactivity limit (30 s) is shorter than the real API's bookmark interval.
+    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = Math.max(SILENCE_MS, this.credentialTimeoutMs);
   }
 
   // Watch.watch throws (instead of calling done) when the credentials cannot be had, e.g. an
-  // exec plugin whose SSO session expired. ListWatch calls it from a callback nobody awaits, so
-  // a throw would be an unhandled rejection and the watch would silently never come back;
-  // reported through done, it becomes an 'error' event that the watcher retries.
+  // exec plugin whose SSO session expired, and waits without limit for a plugin that hangs.
+  // ListWatch calls it from a callback nobody awaits, so a throw would be an unhandled
+  // rejection and a hang would stop updates with no message. The credentials are fetched here
+  // first, under the request timeout (client-node then answers from its token cache); a failure
+  // is reported through done, as an 'error' event that the watcher shows and retries.
   override async watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, obj: any, watchObj?: any) => void, done: (err: any) => void): Promise<AbortController> {
     let failed = false;
     this.onRequest();
@@ -40,7 +64,10 @@ class ObservedWatch extends Watch {
     };
     let controller: AbortController;
     try {
-      controller = await super.watch(path, query, callback, report);
+      await authenticate(this.kc, new RequestContext(`${this.kc.getCurrentCluster()?.server ?? ''}${path}`, HttpMethod.GET), this.credentialTimeoutMs);
+      // Bookmarks carry the newest resourceVersion through a quiet scope, so resuming after the
+      // server's timeout does not meet a 410 and a re-list.
+      controller = await super.watch(path, { ...query, allowWatchBookmarks: true, timeoutSeconds: this.timeoutSeconds }, callback, report);
     } catch (err) {
       report(credentialError(err));
       return new AbortController();
@@ -78,9 +105,11 @@ export class PodWatcher {
   private readonly session: ClusterSession;
   private readonly events: PodWatcherEvents;
   private readonly log: Logger;
+  private readonly watchOptions: WatchOptions;
 
-  constructor(session: ClusterSession, events: PodWatcherEvents, log: Logger) {
+  constructor(session: ClusterSession, events: PodWatcherEvents, log: Logger, watchOptions: WatchOptions = {}) {
     this.session = session;
+    this.watchOptions = watchOptions;
     this.events = events;
     this.log = log;
   }
@@ -144,7 +173,7 @@ export class PodWatcher {
       });
       return list;
     };
-    const watch = new ObservedWatch(session.kubeConfig, () => this.watchRequests++, () => {
+    const watch = new ObservedWatch(session.kubeConfig, this.watchOptions, () => this.watchRequests++, () => {
       if (!this.current(generation)) return;
       this.openedAt = Date.now();
       this.events.onWatching();

@@ -1,7 +1,8 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { getJson } from './apiRequest.ts';
 import { classify, ClusterError } from './clusterError.ts';
 import { contextNamespace, loadKubeConfig } from './kubeconfig.ts';
+import { PooledKubeConfig } from './pooledKubeConfig.ts';
 
 /** What the user chose to look at; persisted per workspace by the view layer. */
 export interface Scope {
@@ -50,8 +51,15 @@ export function listContexts(kubeconfigPath?: string): { current: string; contex
   };
 }
 
+/** The kubeconfig as read for a scope: the merged files and the context chosen in them. */
+export interface ResolvedScope {
+  readonly merged: KubeConfig;
+  readonly files: readonly string[];
+  readonly contextName: string;
+}
+
 // Throws ClusterError (no kubeconfig, unknown context) so the view can show it as a message item.
-export function openSession(scope: Scope, kubeconfigPath?: string, env: NodeJS.ProcessEnv = process.env): ClusterSession {
+export function resolveScope(scope: Scope, kubeconfigPath?: string, env: NodeJS.ProcessEnv = process.env): ResolvedScope {
   const { kubeConfig: merged, files } = loadKubeConfig(kubeconfigPath, env);
   const contextName = scope.context || merged.getCurrentContext();
   if (!contextName) {
@@ -64,10 +72,27 @@ export function openSession(scope: Scope, kubeconfigPath?: string, env: NodeJS.P
   if (!merged.getCluster(ctx.cluster)) {
     throw new ClusterError('bad-kubeconfig', `Context "${contextName}" names cluster "${ctx.cluster}", which the kubeconfig does not define.`, 'Fix the kubeconfig (kubectl config view).');
   }
-  const own = new KubeConfig();
+  return { merged, files, contextName };
+}
+
+/** A private KubeConfig on the resolved context, with its own connection pool and token cache. */
+export function contextKubeConfig(resolved: ResolvedScope): PooledKubeConfig {
+  const { merged, contextName } = resolved;
+  const own = new PooledKubeConfig();
   own.loadFromOptions({ clusters: merged.getClusters(), users: merged.getUsers(), contexts: merged.getContexts(), currentContext: contextName });
-  const namespace = scope.namespace === ALL_NAMESPACES ? undefined : scope.namespace || contextNamespace(merged, contextName);
-  return new ClusterSession(own, contextName, namespace, scope.labelSelector, files);
+  return own;
+}
+
+/** The session for a scope on a KubeConfig already made for its context. */
+export function sessionOn(kubeConfig: KubeConfig, resolved: ResolvedScope, scope: Scope): ClusterSession {
+  const namespace = scope.namespace === ALL_NAMESPACES ? undefined : scope.namespace || contextNamespace(resolved.merged, resolved.contextName);
+  return new ClusterSession(kubeConfig, resolved.contextName, namespace, scope.labelSelector, resolved.files);
+}
+
+/** A session with a KubeConfig of its own (the SessionStore shares them between refreshes). */
+export function openSession(scope: Scope, kubeconfigPath?: string, env: NodeJS.ProcessEnv = process.env): ClusterSession {
+  const resolved = resolveScope(scope, kubeconfigPath, env);
+  return sessionOn(contextKubeConfig(resolved), resolved, scope);
 }
 
 // Equality and set-based requirements, as `kubectl -l` takes them: app=api,tier!=db,env in (a,b),!canary

@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
-import { openSession } from '../cluster/session.ts';
 import { Keys, SECTION } from '../config.ts';
 import type { PodTree } from './podTree.ts';
 import type { KubeAccess } from './prometheusConnection.ts';
 
 /**
  * The cluster connection for a context: the pod tree's session when it is that context (or no
- * context is named), else a session opened for it from the same kubeconfig. Throws ClusterError
+ * context is named), else the store's session for it (one per context while the kubeconfig is unchanged). Throws ClusterError
  * (no kubeconfig, unknown context), which the trend panel shows as its message.
  */
 export function kubeAccess(pods: PodTree, context: string): KubeAccess {
   const session = pods.session;
   if (session && (!context || session.contextName === context)) return session;
   const kubeconfig = vscode.workspace.getConfiguration(SECTION).get<string>(Keys.kubeconfig, '').trim();
-  return openSession({ context, namespace: '', labelSelector: '' }, kubeconfig || undefined);
+  return pods.sessions.open({ context, namespace: '', labelSelector: '' }, kubeconfig || undefined);
 }

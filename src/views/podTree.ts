@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { ClusterError } from '../cluster/clusterError.ts';
 import { InFlight } from '../cluster/inFlight.ts';
 import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
-import { openSession, type ClusterSession } from '../cluster/session.ts';
+import type { ClusterSession } from '../cluster/session.ts';
+import { SessionStore } from '../cluster/sessionStore.ts';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
@@ -45,6 +46,8 @@ export class PodTree extends Disposable {
   private readonly history = new OomHistory();
   private unsubscribe: (() => void) | undefined;
   private currentSession: ClusterSession | undefined;
+  /** One session per context while its kubeconfig is unchanged; the trend's sessions come from here too. */
+  readonly sessions = new SessionStore();
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
 
@@ -66,6 +69,7 @@ export class PodTree extends Disposable {
     for (const setting of [this.warning, this.critical]) this.register(setting.onChange(() => this.redraw()));
     this.register(this.interval.onChange(() => this.reopen()));
     this.register({ dispose: () => this.closeMonitor() });
+    this.register(this.sessions);
     if (this.view.visible) this.start();
   }
 
@@ -104,9 +108,14 @@ export class PodTree extends Disposable {
   }
 
   private async refreshNow(): Promise<PodSnapshot | undefined> {
-    // Reopen: the kubeconfig may have changed (a new token after "log in again").
-    this.closeMonitor();
-    this.open();
+    // The kubeconfig is read again (a new token after "log in again" changes it); while this
+    // context's entries are unchanged the session is the same, and the monitor re-lists through
+    // it with the rows still on screen. A changed one gets a new session and monitor.
+    const session = this.openSession();
+    if (!session || session !== this.monitor?.session) {
+      this.closeMonitor();
+      if (session) this.watch(session);
+    }
     let snapshot = await this.monitor?.refresh();
     // Cut short: a scope or interval change closed the monitor. Ask the new scope's instead, so
     // the command that asked judges the pods it now shows rather than an empty list.
@@ -125,24 +134,34 @@ export class PodTree extends Disposable {
   }
 
   private open(): void {
+    const session = this.openSession();
+    if (session) this.watch(session);
+  }
+
+  // Undefined (and the error shown as the tree's message) when the kubeconfig or context is bad.
+  private openSession(): ClusterSession | undefined {
     try {
-      const session = openSession(this.scopes.scope, this.scopes.kubeconfigPath.value || undefined);
-      this.log.info(`Watching pods of ${session.describe()} (${session.server}; kubeconfig ${session.files.join(', ')})`);
-      this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log, history: this.history });
-      this.unsubscribe = this.monitor.onSnapshot((s) => this.draw(s));
-      // With one view in the container VS Code drops the description and title-cases the title
-      // ("App=Api"), so the scope is also the tree's message line, shown as written.
-      this.view.description = session.describe();
-      this.view.message = `Scope: ${session.describe()}`;
-      this.setSession(session);
-      this.draw(this.monitor.snapshot);
+      return this.sessions.open(this.scopes.scope, this.scopes.kubeconfigPath.value || undefined);
     } catch (err) {
       const error = err instanceof ClusterError ? err : new ClusterError('other', String(err), 'See the Memory Triage log.');
       this.log.error(`Cannot open the cluster: ${error.message}`);
       this.view.description = this.view.message = undefined;
       this.setSession(undefined);
       this.provider.showError(error);
+      return undefined;
     }
+  }
+
+  private watch(session: ClusterSession): void {
+    this.log.info(`Watching pods of ${session.describe()} (${session.server}; kubeconfig ${session.files.join(', ')})`);
+    this.monitor = new PodMonitor(session, { metricsIntervalMs: Math.max(2, this.interval.value) * 1000, log: this.log, history: this.history });
+    this.unsubscribe = this.monitor.onSnapshot((s) => this.draw(s));
+    // With one view in the container VS Code drops the description and title-cases the title
+    // ("App=Api"), so the scope is also the tree's message line, shown as written.
+    this.view.description = session.describe();
+    this.view.message = `Scope: ${session.describe()}`;
+    this.setSession(session);
+    this.draw(this.monitor.snapshot);
   }
 
   private reopen(): void {

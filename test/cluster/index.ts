@@ -60,6 +60,8 @@ export interface Cluster {
   runtime: Runtime | undefined;
   config: ClusterConfig;
   dir: string;
+  /** TLS connections the API server has accepted so far. */
+  tlsConnections(): number;
   /** Points the service proxy for namespace/name:port at a local URL. */
   setServiceTarget(namespace: string, name: string, port: number, url: string): void;
   stop(): Promise<void>;
@@ -136,6 +138,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return {
       kubeconfigPath, apiUrl: api.url, token, caPem: tls.caPem, prometheusUrl, metricsUrl: metrics.url, adminUrl: adminServer.url,
       admin, store, runtime, config, dir,
+      tlsConnections: () => api.secureConnections,
       setServiceTarget: (namespace, name, port, url) => void serviceTargets.set(targetKey(namespace, name, port), url),
       stop,
     };

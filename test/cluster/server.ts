@@ -19,6 +19,8 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private port = 0;
   private listening = false;
+  /** TLS handshakes completed, so tests can tell a reused connection from a new one. */
+  secureConnections = 0;
 
   constructor(ctx: ApiContext, tls: ServerTls, token: string) {
     this.ctx = ctx;
@@ -31,6 +33,10 @@ export class ApiServer {
       s.on('close', () => this.sockets.delete(s));
     });
     this.server.on('tlsClientError', () => {});
+    this.server.on('secureConnection', () => void this.secureConnections++);
+    // kube-apiserver keeps an idle connection 90 s (secure_serving.go: IdleTimeout); Node's
+    // default of 5 s would close it between two metrics polls, whatever the client does.
+    this.server.keepAliveTimeout = 90_000;
   }
 
   get url(): string { return `https://127.0.0.1:${this.port}`; }

@@ -9,42 +9,19 @@ import type { Cluster } from '../cluster/index.ts';
 import { listPods } from '../../src/cluster/podList.ts';
 import { PodMonitor } from '../../src/cluster/podMonitor.ts';
 import { openSession } from '../../src/cluster/session.ts';
+import { execKubeconfig as writeExecKubeconfig, tokenPlugin } from './execKubeconfig.ts';
 import { failOnUnhandledRejections, leakyDeployment, memoryLog, startTestCluster, waitFor } from './clusterScope.ts';
 
 failOnUnhandledRejections();
 let cluster: Cluster;
 const dir = mkdtempSync(path.join(tmpdir(), 'kmt-auth-'));
 
-// An exec credential plugin, as `aws eks get-token` or `gke-gcloud-auth-plugin` are.
 function plugin(name: string, token: string): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`);
-  chmodSync(file, 0o755);
-  return file;
+  return tokenPlugin(dir, name, token);
 }
 
 function execKubeconfig(name: string, context: string, command: string): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, `apiVersion: v1
-kind: Config
-current-context: ${context}
-clusters:
-- name: ${context}
-  cluster:
-    server: ${cluster.apiUrl}
-    certificate-authority-data: ${Buffer.from(cluster.caPem).toString('base64')}
-users:
-- name: ${context}-user
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1
-      command: ${command}
-      interactiveMode: Never
-contexts:
-- name: ${context}
-  context: { cluster: ${context}, user: ${context}-user, namespace: default }
-`);
-  return file;
+  return writeExecKubeconfig(cluster, dir, name, context, command);
 }
 
 before(async () => {
