@@ -65,6 +65,11 @@ export function objectPath(kind: ObjectKind, namespace: string, name: string, su
   return `${base.prefix}/namespaces/${namespace}/${base.resource}/${name}${subresource ? `/${subresource}` : ''}`;
 }
 
+/** `/apis/autoscaling/v2/namespaces/ns/horizontalpodautoscalers`: the list of a kind in a namespace. */
+export function collectionPath(kind: ObjectKind, namespace: string): string {
+  return objectPath(kind, namespace, 'x').replace(/\/x$/, '');
+}
+
 /** The owner that controls an object (controller: true), as the garbage collector and kubectl read it. */
 export function controllerOf(obj: KubeObject): OwnerReference | undefined {
   const owners = obj.metadata?.ownerReferences;
