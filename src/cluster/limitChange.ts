@@ -16,6 +16,7 @@ export function raiseLimitSpec(kind: RolloutKind, namespace: string, name: strin
   return {
     action: 'raise-limit',
     target: { kind, namespace, name, path: objectPath(kind, namespace, name) },
+    podOf: (after) => templatePod(after, name),
     plan: (current: KubeObject) => {
       const limitBytes = parseMemory(limit);
       if (limitBytes === undefined || limitBytes <= 0) return { type: 'refuse', reason: `"${limit}" is not a memory quantity (e.g. 768Mi, 2Gi).` };
@@ -50,4 +51,11 @@ export function raiseLimitSpec(kind: RolloutKind, namespace: string, name: strin
       };
     },
   };
+}
+
+/** A pod as the controller would make it from the workload's template (for the admission dry run). */
+export function templatePod(workload: KubeObject, name: string): KubeObject | undefined {
+  const template = workload.spec?.template;
+  if (!template?.spec) return undefined;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: `${name}-`, labels: template.metadata?.labels, annotations: template.metadata?.annotations }, spec: template.spec };
 }
