@@ -27,6 +27,7 @@ export const Keys = {
   dbPorts: 'db.ports',
   dbWindow: 'db.windowSeconds',
   readOnly: 'readOnly',
+  recommendationHistoryDays: 'recommendation.historyDays',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

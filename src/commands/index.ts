@@ -17,7 +17,9 @@ import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
+import { raiseMemoryLimit } from './raiseMemoryLimit.ts';
 import { restartWorkload } from './restartWorkload.ts';
+import { scaleOut } from './scaleOut.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -68,6 +70,8 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
+    'memoryTriage.raiseMemoryLimit': (item?: unknown) => raiseMemoryLimit(ctx, item),
+    'memoryTriage.scaleOut': (item?: unknown) => scaleOut(ctx, item),
   };
 }
 
