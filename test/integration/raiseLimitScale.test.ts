@@ -104,6 +104,14 @@ describe('raise the limit, scale out', { skip: noKubectl }, () => {
     assert.match(r.stderr, /pods "probe" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi/);
   });
 
+  it('a ResourceQuota refuses a pod that would exceed it, with the server\'s message', async () => {
+    await kubectl.ok('apply', '--validate=false', '-n', 'capped', '-f', manifest('quota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'mem-quota' }, spec: { hard: { 'limits.memory': '300Mi' } } }));
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'big' }, spec: { containers: [{ name: 'c', image: 'synthetic:1', resources: { limits: { memory: '256Mi' } } }] } };
+    const r = await kubectl.run('apply', '--validate=false', '-n', 'capped', '--dry-run=server', '-f', manifest('big', pod));
+    assert.match(r.stderr, /pods "big" is forbidden: exceeded quota: mem-quota, requested: limits.memory=256Mi, used: limits.memory=128Mi, limited: limits.memory=300Mi/);
+    assert.equal(cluster.store.get('pods', 'capped', 'big'), undefined);
+  });
+
   it('replicas change through the scale subresource', async () => {
     const plan = await apply(scaleSpec('Deployment', 'default', 'web', 3));
     assert.match(plan.request.path, /\/deployments\/web\/scale$/);
