@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
-import { applyChange, dryRunChange, planChange, type ChangeSpec } from '../../src/cluster/change.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster, ClusterConfig } from '../cluster/index.ts';
+import { dryRunChange, planChange, type ChangeSpec } from '../../src/cluster/change.ts';
+import { applyChecked, clusterWithClients } from './guardedApply.ts';
 import { requestJson } from '../../src/cluster/apiRequest.ts';
 import { raiseLimitSpec } from '../../src/cluster/limitChange.ts';
 import { readLimitRoom } from '../../src/cluster/limitContext.ts';
 import { hpaMinReplicasSpec, hpaOf, scaleSpec } from '../../src/cluster/scaleChange.ts';
 import { recommendLimit } from '../../src/triage/limitRecommendation.ts';
-import { eventually, Kubectl, noKubectl } from './kubectl.ts';
+import { eventually, noKubectl, type Kubectl } from './kubectl.ts';
 
 const manifests = mkdtempSync(join(tmpdir(), 'kmt-r2-'));
 const manifest = (name: string, obj: unknown) => {
@@ -43,20 +44,9 @@ describe('raise the limit, scale out', { skip: noKubectl }, () => {
   let kc: KubeConfig;
   let kubectl: Kubectl;
   const live = (app: string, ns = 'default') => cluster.store.list('pods', ns).filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp);
-  const apply = async (spec: ChangeSpec) => {
-    const planned = await planChange(kc, spec);
-    assert.ok(planned.ok, planned.ok ? '' : planned.reason);
-    const dry = await dryRunChange(kc, planned.plan);
-    assert.ok(dry.ok, dry.ok ? '' : dry.status.message);
-    const applied = await applyChange(kc, planned.plan);
-    assert.ok(applied.ok);
-    return planned.plan;
-  };
+  const apply = (spec: ChangeSpec) => applyChecked(kc, spec);
   before(async () => {
-    cluster = await startCluster({ config, prometheus: false });
-    kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfigPath);
-    kubectl = await Kubectl.for(cluster.kubeconfigPath);
+    ({ cluster, kc, kubectl } = await clusterWithClients(config));
   });
   after(async () => {
     await kubectl?.dispose();
