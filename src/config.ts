@@ -32,6 +32,7 @@ export const Keys = {
   readOnly: 'readOnly',
   escalationLevels: 'escalation.levels',
   escalationNotify: 'escalation.notify',
+  recommendationHistoryDays: 'recommendation.historyDays',
 } as const;
 
 export class ConfigValue<T> implements vscode.Disposable {

@@ -43,10 +43,16 @@ export interface ChangeSpec {
   readonly target: ChangeTarget;
   /** Called with the object as read, and again after a 409 with the object as it is then. */
   readonly plan: (current: KubeObject) => Proposal;
+  /**
+   * A pod the change will make the controller create (from the template the dry run returned), to
+   * create with dryRun=All too: LimitRange and ResourceQuota admission judge pods only, so a
+   * template over them is accepted and only its pods are refused, after the apply.
+   */
+  readonly podOf?: (after: KubeObject) => KubeObject | undefined;
 }
 
 export interface ChangeRequest {
-  readonly method: 'PATCH' | 'DELETE';
+  readonly method: 'PATCH' | 'DELETE' | 'POST';
   readonly path: string;
   readonly body: JsonBody;
 }
@@ -91,8 +97,18 @@ export async function planChange(kc: KubeConfig, spec: ChangeSpec, options: Requ
 }
 
 /** The plan's request with dryRun=All: validated, admitted and defaulted by the server, stored nowhere. */
-export function dryRunChange(kc: KubeConfig, plan: PlannedChange, options: RequestOptions = {}): Promise<ServerAnswer> {
-  return write(kc, plan, true, options);
+export async function dryRunChange(kc: KubeConfig, plan: PlannedChange, options: RequestOptions = {}): Promise<ServerAnswer> {
+  const answer = await write(kc, plan, true, options);
+  const pod = answer.ok && answer.object && plan.spec.podOf?.(answer.object);
+  if (!answer.ok || !pod) return answer;
+  const podPlan: PlannedChange = { ...plan, request: { method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(plan.spec.target.namespace)}/pods`, body: { value: pod } } };
+  const admitted = await write(kc, podPlan, true, options);
+  if (admitted.ok) return answer;
+  // Not allowed to create pods: the pods' admission could not be checked; say so, do not refuse.
+  if (admitted.status.code === 403 && /cannot create resource/.test(admitted.status.message)) {
+    return { ...answer, warnings: [...answer.warnings, 'The pods of the new template were not dry-run (no permission to create pods): a LimitRange or ResourceQuota may still refuse them.'] };
+  }
+  return { ok: false, status: { ...admitted.status, message: `the new pods would be refused: ${admitted.status.message}` }, warnings: [...answer.warnings, ...admitted.warnings] };
 }
 
 /** The plan's request for real. A 409 (the object changed since the plan) comes back as `status.code` 409. */

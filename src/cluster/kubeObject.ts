@@ -17,6 +17,7 @@ export interface ManagedFieldsEntry {
 
 export interface ObjectMeta {
   readonly name?: string;
+  readonly generateName?: string;
   readonly namespace?: string;
   readonly uid?: string;
   readonly resourceVersion?: string;
@@ -63,6 +64,11 @@ export function objectPath(kind: ObjectKind, namespace: string, name: string, su
   if (!NAME.test(namespace) || !NAME.test(name)) throw new Error(`Not a valid object name: ${JSON.stringify(`${namespace}/${name}`).slice(0, 300)}`);
   const base = BASES[kind];
   return `${base.prefix}/namespaces/${namespace}/${base.resource}/${name}${subresource ? `/${subresource}` : ''}`;
+}
+
+/** `/apis/autoscaling/v2/namespaces/ns/horizontalpodautoscalers`: the list of a kind in a namespace. */
+export function collectionPath(kind: ObjectKind, namespace: string): string {
+  return objectPath(kind, namespace, 'x').replace(/\/x$/, '');
 }
 
 /** The owner that controls an object (controller: true), as the garbage collector and kubectl read it. */

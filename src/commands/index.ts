@@ -17,11 +17,13 @@ import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
+import { raiseMemoryLimit } from './raiseMemoryLimit.ts';
 import { restartWorkload } from './restartWorkload.ts';
 import { createAlertRules } from './createAlertRules.ts';
 import type { IncidentStore } from '../views/incidentStore.ts';
 import type { EscalationLevel } from '../triage/escalation.ts';
 import { endIncident, startIncident, writeIncidentReport } from './incident.ts';
+import { scaleOut } from './scaleOut.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -80,6 +82,8 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.startIncident': () => startIncident(ctx),
     'memoryTriage.endIncident': () => endIncident(ctx),
     'memoryTriage.writeIncidentReport': (to?: vscode.Uri) => writeIncidentReport(ctx, to instanceof vscode.Uri ? to : undefined),
+    'memoryTriage.raiseMemoryLimit': (item?: unknown) => raiseMemoryLimit(ctx, item),
+    'memoryTriage.scaleOut': (item?: unknown) => scaleOut(ctx, item),
   };
 }
 

@@ -15,7 +15,7 @@ import { changesRefused, recordAction, runGuardedChange, type FollowUp, type Gua
 import type { CommandContext } from './index.ts';
 
 /** What the command was run on: a pod (name) or a workload row, in a namespace. */
-interface Picked {
+export interface Picked {
   readonly kind: ObjectKind;
   readonly namespace: string;
   readonly name: string;
@@ -67,7 +67,7 @@ async function notRestartable(ctx: CommandContext, context: string, picked: Pick
 }
 
 /** The rollout in the progress notification, ended in words for the timeline. */
-function rolloutFollower(ctx: CommandContext, kind: RolloutKind, namespace: string, name: string): FollowUp {
+export function rolloutFollower(ctx: CommandContext, kind: RolloutKind, namespace: string, name: string): FollowUp {
   return async (_applied, report, signal, session) => {
     const result = await followRollout(session.kubeConfig, kind, namespace, name, {
       signal,
@@ -89,14 +89,14 @@ function rolloutFollower(ctx: CommandContext, kind: RolloutKind, namespace: stri
 
 // A workload row is resolved through one of its pods too: the tree's workload name is inferred
 // from the pod-template-hash, and the restart must act on the objects the owner references name.
-function asPicked(item: unknown): Picked | undefined {
+export function asPicked(item: unknown): Picked | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
   const c = item as { pods?: readonly { ref?: { namespace?: string; name?: string } }[]; pod?: { ref?: { namespace?: string; name?: string } } };
   const ref = c.pod?.ref ?? (Array.isArray(c.pods) ? c.pods[0]?.ref : undefined);
   return ref?.name && ref.namespace ? { kind: 'Pod', namespace: ref.namespace, name: ref.name } : undefined;
 }
 
-async function pickWorkload(ctx: CommandContext): Promise<Picked | undefined> {
+export async function pickWorkload(ctx: CommandContext, title = 'Restart which workload?'): Promise<Picked | undefined> {
   const pods = ctx.pods.snapshot?.pods ?? [];
   if (pods.length === 0) {
     void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose a workload or a pod first.');
@@ -111,7 +111,7 @@ async function pickWorkload(ctx: CommandContext): Promise<Picked | undefined> {
   }
   const pick = await vscode.window.showQuickPick(
     [...workloads.values()].map((w) => ({ label: w.workload.name, description: `${w.workload.kind} · ${w.workload.namespace} · ${w.pods} pod${w.pods === 1 ? '' : 's'}`, w })),
-    { title: 'Restart which workload?', matchOnDescription: true },
+    { title, matchOnDescription: true },
   );
   if (!pick) return undefined;
   return { kind: 'Pod', namespace: pick.w.workload.namespace, name: pick.w.pod };

@@ -180,3 +180,26 @@ export function oomKilledQuery(metrics: TrendMetrics, scope: PodScope): string {
   const m = [...scopeMatchers(scope), matcher('reason', '=', 'OOMKilled')];
   return `max ${BY_CONTAINER} (${selector(metrics.lastTerminatedReason, m)})`;
 }
+
+/** One container's peak working set over the window, across every pod the scope has had. */
+export function peakWorkingSetQuery(metrics: TrendMetrics, scope: PodScope, container: string, days: number): string {
+  const m = [...scopeMatchers(scope), matcher('container', '=', container)];
+  return `max(max_over_time(${selector(metrics.workingSet, m)}[${windowDays(days)}d]))`;
+}
+
+/** Per pod: 1 when the container's last termination in the window was an OOM kill. */
+export function oomKilledOverQuery(metrics: TrendMetrics, scope: PodScope, container: string, days: number): string {
+  const m = [...scopeMatchers(scope), matcher('container', '=', container), matcher('reason', '=', 'OOMKilled')];
+  return `max by (pod) (max_over_time(${selector(metrics.lastTerminatedReason, m)}[${windowDays(days)}d]))`;
+}
+
+/** Per pod: the container's memory limit, the highest it had in the window. */
+export function limitOverQuery(metrics: TrendMetrics, scope: PodScope, container: string, days: number): string {
+  const m = [...scopeMatchers(scope), matcher('container', '=', container), matcher('resource', '=', 'memory')];
+  return `max by (pod) (max_over_time(${selector(metrics.limit, m)}[${windowDays(days)}d]))`;
+}
+
+function windowDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > 90) throw new InvalidQueryInputError(`a history of ${days} days: give 1 to 90`);
+  return days;
+}

@@ -1,5 +1,6 @@
 // Runs the Deployment and ReplicaSet controllers and the garbage collector whenever something
 // they watch changes, coalescing bursts of store events into one pass like an informer work queue would.
+import { reconcileAutoscalers } from './autoscalers.ts';
 import { GarbageCollector } from './garbageCollector.ts';
 import type { DeploymentController } from './rollout.ts';
 import type { ReplicaSetController } from './replicasets.ts';
@@ -7,7 +8,7 @@ import type { StatefulSetController } from './statefulsets.ts';
 import type { DaemonSetController } from './daemonsets.ts';
 import type { Store } from './store.ts';
 
-const watched = new Set(['pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets']);
+const watched = new Set(['pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'horizontalpodautoscalers']);
 
 export class ControllerLoop {
   private readonly rs: ReplicaSetController;
@@ -15,12 +16,14 @@ export class ControllerLoop {
   private readonly statefulSets: StatefulSetController;
   private readonly daemonSets: DaemonSetController | undefined;
   private readonly gc: GarbageCollector;
+  private readonly store: Store;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private unsubscribe = () => {};
   private readonly resync: NodeJS.Timeout;
 
   constructor(store: Store, rs: ReplicaSetController, deployments: DeploymentController, statefulSets: StatefulSetController, daemonSets?: DaemonSetController) {
+    this.store = store;
     this.rs = rs;
     this.deployments = deployments;
     this.statefulSets = statefulSets;
@@ -47,7 +50,8 @@ export class ControllerLoop {
         const c = this.gc.collect();
         const d = this.statefulSets.reconcile();
         const e = this.daemonSets?.reconcile() ?? false;
-        if (!a && !b && !c && !d && !e) break;
+        const f = reconcileAutoscalers(this.store);
+        if (!a && !b && !c && !d && !e && !f) break;
       }
     } catch (err) {
       console.error('controller pass failed:', err);

@@ -4,6 +4,7 @@
 // defaults (maxUnavailable 1, maxSurge 0): the stale pod is deleted, and its replacement created
 // once it is gone; OnDelete leaves stale pods until someone deletes them. Status as `kubectl
 // rollout status daemonset` reads it (desired, current, updated, ready, available numbers).
+import { createAdmittedPod } from './admission.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReplicaSetController } from './replicasets.ts';
 import { isReady, ownerRef } from './replicasets.ts';
@@ -46,14 +47,15 @@ export class DaemonSetController extends PodOwnerController {
     const spec = structuredClone(tpl.spec);
     // How the real controller pins a pod to its node (the scheduler then binds it there).
     spec.affinity = { ...spec.affinity, nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } };
-    const pod = this.store.create('pods', {
+    const pod = createAdmittedPod(this.store, this.events, ds, {
       apiVersion: 'v1', kind: 'Pod',
       metadata: {
         generateName: `${ds.metadata.name}-`, namespace: ds.metadata.namespace, annotations: { ...tpl.metadata?.annotations }, ownerReferences: [ownerRef(ds)],
         labels: { ...tpl.metadata?.labels, [revisionLabel]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
       },
       spec, status: { phase: 'Pending', qosClass: 'BestEffort' },
-    });
+    }, 'daemonset-controller');
+    if (!pod) return;
     this.events.record({ object: ds, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: 'daemonset-controller' });
   }
 

@@ -59,6 +59,15 @@ export const resourceTypes: ResourceType[] = [
     resource: 'daemonsets', kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true, singular: 'daemonset', shortNames: ['ds'], categories: ['all'], verbs: rw,
     subresources: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }],
   },
+  { resource: 'limitranges', kind: 'LimitRange', group: '', version: 'v1', namespaced: true, singular: 'limitrange', shortNames: ['limits'], verbs: rw, subresources: [] },
+  {
+    resource: 'resourcequotas', kind: 'ResourceQuota', group: '', version: 'v1', namespaced: true, singular: 'resourcequota', shortNames: ['quota'], verbs: rw,
+    subresources: [{ name: 'status', kind: 'ResourceQuota', verbs: ['get', 'patch', 'update'] }],
+  },
+  {
+    resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', namespaced: true, singular: 'horizontalpodautoscaler', shortNames: ['hpa'], categories: ['all'], verbs: rw,
+    subresources: [{ name: 'status', kind: 'HorizontalPodAutoscaler', verbs: ['get', 'patch', 'update'] }],
+  },
   { resource: 'pods', kind: 'PodMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: true, singular: '', verbs: ['get', 'list'], subresources: [] },
   { resource: 'nodes', kind: 'NodeMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: false, singular: '', verbs: ['get', 'list'], subresources: [] },
 ];
@@ -77,5 +86,6 @@ export function apiVersionOf(t: ResourceType): string {
 
 export const groupVersions: { group: string; version: string }[] = [
   { group: 'apps', version: 'v1' },
+  { group: 'autoscaling', version: 'v2' },
   { group: 'metrics.k8s.io', version: 'v1beta1' },
 ];

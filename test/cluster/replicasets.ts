@@ -1,5 +1,6 @@
 // The ReplicaSet controller: keeps as many pods as spec.replicas (removing unready and
 // newest pods first), reports replicas/ready/available, and collects pods whose owner is gone.
+import { createAdmittedPod } from './admission.ts';
 import type { EventRecorder } from './events.ts';
 import type { Kubelet } from './kubelet.ts';
 import { iso } from './podStatus.ts';
@@ -59,12 +60,13 @@ export class ReplicaSetController {
     let changed = false;
     for (let i = active.length; i < want; i++) {
       const tpl = rs.spec.template;
-      const pod = this.store.create('pods', {
+      const pod = createAdmittedPod(this.store, this.events, rs, {
         apiVersion: 'v1', kind: 'Pod',
         metadata: { generateName: `${rs.metadata.name}-`, namespace: rs.metadata.namespace, labels: { ...tpl.metadata?.labels }, annotations: { ...tpl.metadata?.annotations }, ownerReferences: [ownerRef(rs)] },
         spec: structuredClone(tpl.spec),
         status: { phase: 'Pending', qosClass: 'BestEffort' },
-      });
+      }, 'replicaset-controller');
+      if (!pod) break; // refused by admission: FailedCreate recorded, retried on the next pass
       this.events.record({ object: rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component: 'replicaset-controller' });
       changed = true;
     }

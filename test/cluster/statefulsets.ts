@@ -4,6 +4,7 @@
 // ordinal; a template change (kubectl rollout restart's annotation too) is rolled out by deleting
 // the highest pod not at the update revision, one at a time, each replaced before the next; status
 // as `kubectl rollout status statefulset` reads it (currentRevision, updateRevision, updatedReplicas).
+import { createAdmittedPod } from './admission.ts';
 import type { EventRecorder } from './events.ts';
 import type { ReplicaSetController } from './replicasets.ts';
 import { isReady, ownerRef } from './replicasets.ts';
@@ -33,14 +34,15 @@ export class StatefulSetController extends PodOwnerController {
     const spec = structuredClone(tpl.spec);
     spec.hostname = name;
     if (sts.spec.serviceName) spec.subdomain = sts.spec.serviceName;
-    this.store.create('pods', {
+    const pod = createAdmittedPod(this.store, this.events, sts, {
       apiVersion: 'v1', kind: 'Pod',
       metadata: {
         name, namespace: sts.metadata.namespace, annotations: { ...tpl.metadata?.annotations }, ownerReferences: [ownerRef(sts)],
         labels: { ...tpl.metadata?.labels, [revisionLabel]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
       },
       spec, status: { phase: 'Pending', qosClass: 'BestEffort' },
-    });
+    }, 'statefulset-controller');
+    if (!pod) return;
     this.events.record({ object: sts, reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, component: 'statefulset-controller' });
   }
 

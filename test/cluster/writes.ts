@@ -9,6 +9,7 @@ import { sendWithWarnings, writeOptions } from './options.ts';
 import { applyPatch } from './patch.ts';
 import { apiVersionOf, type ResourceType } from './registry.ts';
 import type { RequestInfo } from './request.ts';
+import { admitPod } from './admission.ts';
 import { ApiError, badRequest, conflict, failure, notFound } from './status.ts';
 import type { K8sObject } from './store.ts';
 import { defaultStatefulSet } from './statefulsets.ts';
@@ -42,6 +43,7 @@ export async function create(req: IncomingMessage, res: ServerResponse, info: Re
   if (type.resource === 'pods') obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec?.containers ?? []) };
   if (type.resource === 'namespaces') obj.status = { phase: 'Active' };
   validate(type.resource, obj);
+  if (type.resource === 'pods') admitPod(ctx.store, obj);
   const created = ctx.store.create(type.resource, obj, { dryRun }, type.group);
   sendWithWarnings(res, 201, created, warnings);
 }

@@ -13,6 +13,7 @@ import { requestJson } from '../../src/cluster/apiRequest.ts';
 import { restartTargetOfPod } from '../../src/cluster/ownerChain.ts';
 import { deletePodSpec, RESTARTED_AT, restartSpec } from '../../src/cluster/restart.ts';
 import { followRollout } from '../../src/cluster/rolloutFollow.ts';
+import { applyChecked } from './guardedApply.ts';
 import { Kubectl, noKubectl } from './kubectl.ts';
 
 const synthetic = (name: string) => ({ name, image: 'synthetic:1', limits: { memory: '128Mi' }, memory: { startMiB: 20, leakMiBPerMinute: 0, jitterMiB: 0 } });
@@ -42,14 +43,7 @@ describe('restart workload', { skip: noKubectl }, () => {
     }
     throw new Error(`${app} did not settle`);
   };
-  const restart = async (spec: ChangeSpec) => {
-    const planned = await planChange(kc, spec);
-    assert.ok(planned.ok, planned.ok ? '' : planned.reason);
-    assert.ok((await dryRunChange(kc, planned.plan)).ok);
-    const applied = await applyChange(kc, planned.plan);
-    assert.ok(applied.ok);
-    return planned.plan;
-  };
+  const restart = (spec: ChangeSpec) => applyChecked(kc, spec);
   before(async () => {
     cluster = await startCluster({ config, prometheus: false });
     kc = new KubeConfig();
