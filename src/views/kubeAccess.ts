@@ -1,6 +1,5 @@
-import * as vscode from 'vscode';
 import { openSession } from '../cluster/session.ts';
-import { Keys, SECTION } from '../config.ts';
+import { ConfigValue, Keys } from '../config.ts';
 import type { PodTree } from './podTree.ts';
 import type { KubeAccess } from './prometheusConnection.ts';
 
@@ -12,6 +11,6 @@ import type { KubeAccess } from './prometheusConnection.ts';
 export function kubeAccess(pods: PodTree, context: string): KubeAccess {
   const session = pods.session;
   if (session && (!context || session.contextName === context)) return session;
-  const kubeconfig = vscode.workspace.getConfiguration(SECTION).get<string>(Keys.kubeconfig, '').trim();
+  const kubeconfig = ConfigValue.read(Keys.kubeconfig, '').trim();
   return openSession({ context, namespace: '', labelSelector: '' }, kubeconfig || undefined);
 }

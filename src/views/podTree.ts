@@ -4,6 +4,7 @@ import { InFlight } from '../cluster/inFlight.ts';
 import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
 import { openSession, type ClusterSession } from '../cluster/session.ts';
 import { ConfigValue, Keys } from '../config.ts';
+import { isPositiveNumber } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import type { PodMemory } from '../triage/model.ts';
@@ -39,7 +40,7 @@ export class PodTree extends Disposable {
   readonly view: vscode.TreeView<ReturnType<PodTreeProvider['getChildren']>[number]>;
   private readonly warning = this.register(new ConfigValue<number>(Keys.warningThreshold, 80));
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
-  private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
+  private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15, isPositiveNumber));
   private monitor: PodMonitor | undefined;
   private readonly refreshing = new InFlight<PodSnapshot | undefined>();
   private readonly history = new OomHistory();
