@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { PodMemory } from '../triage/model.ts';
 import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
+import type { SeenKill } from '../triage/verificationEvidence.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
 import { ContainerItem, PodItem } from './podTreeItems.ts';
 import type { PoolStore } from './poolStore.ts';
@@ -76,6 +77,11 @@ export class PodTree extends Disposable {
 
   get snapshot(): PodSnapshot | undefined {
     return this.monitor?.snapshot;
+  }
+
+  /** The OOM kills the tree saw while it watched (pods since replaced included). */
+  get seenKills(): SeenKill[] {
+    return this.history.seenKills();
   }
 
   get thresholds(): Thresholds {
