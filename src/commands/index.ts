@@ -50,7 +50,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.showLog': () => ctx.log.show(true),
     'memoryTriage.selectContext': () => selectContext(ctx),
     'memoryTriage.selectNamespace': () => selectNamespace(ctx),
-    'memoryTriage.setLabelSelector': () => setLabelSelector(ctx),
+    'memoryTriage.setLabelSelector': (selector?: unknown) => setLabelSelector(ctx, selector),
     'memoryTriage.refresh': () => refreshPods(ctx),
     'memoryTriage.checkPodMemory': () => checkPodMemory(ctx),
     'memoryTriage.findOomKilled': () => findOomKilled(ctx),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ClusterError } from '../cluster/clusterError.ts';
 import { InFlight } from '../cluster/inFlight.ts';
+import { suggestLabelSelectors } from '../cluster/labelSuggestions.ts';
 import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
 import { openSession, type ClusterSession } from '../cluster/session.ts';
 import { ConfigValue, Keys } from '../config.ts';
@@ -19,6 +20,7 @@ import type { ScopeStore } from './scopeStore.ts';
 export const POD_VIEW_ID = 'memoryTriage.pods';
 // How many times a refresh follows the scope to a new monitor before it gives up unanswered.
 const REFRESH_FOLLOWS = 3;
+const SUGGEST_TIMEOUT_MS = 15_000;
 
 // The pod tree and its life cycle: a session is opened (kubeconfig read) and the monitor started
 // only when the view is visible, never in activate; hiding the view stops the watch and polling.
@@ -49,6 +51,7 @@ export class PodTree extends Disposable {
   private currentSession: ClusterSession | undefined;
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
+  private suggested: { session: ClusterSession; selectors: string[] } | undefined;
 
   /** `pools`: step 4's results, drawn as a row under each pod checked. */
   constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore) {
@@ -171,12 +174,28 @@ export class PodTree extends Disposable {
     this.sessionEmitter.fire(session);
   }
 
+  // Once per session: the selectors on the namespace's pods, when the scope's matches none.
+  private suggest(session: ClusterSession): void {
+    if (this.suggested?.session === session) return;
+    const entry: { session: ClusterSession; selectors: string[] } = { session, selectors: [] };
+    this.suggested = entry;
+    suggestLabelSelectors(session, { timeoutMs: SUGGEST_TIMEOUT_MS }).then(
+      (selectors) => {
+        entry.selectors = selectors;
+        if (this.suggested === entry && selectors.length > 0) this.redraw();
+      },
+      (err: unknown) => this.log.info(`No label selectors to suggest: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+
   private redraw(): void {
     if (this.monitor) this.draw(this.monitor.snapshot);
   }
 
   private draw(snapshot: PodSnapshot): void {
-    this.provider.show(snapshot, this.thresholds);
+    const empty = snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError && snapshot.session.labelSelector !== '';
+    if (empty) this.suggest(snapshot.session);
+    this.provider.show(snapshot, this.thresholds, undefined, empty && this.suggested?.session === snapshot.session ? this.suggested.selectors : []);
     this.snapshotEmitter.fire(snapshot);
   }
 }

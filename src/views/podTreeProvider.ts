@@ -50,7 +50,8 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
     this.changeEmitter.fire(undefined);
   }
 
-  show(snapshot: PodSnapshot, t: Thresholds, now = new Date()): void {
+  /** `selectors`: found on the namespace's pods, offered when the scope's selector matches none. */
+  show(snapshot: PodSnapshot, t: Thresholds, now = new Date(), selectors: readonly string[] = []): void {
     this.reset();
     const roots: PodTreeNode[] = [];
     if (snapshot.podsError) roots.push(messageFor(snapshot.podsError, 'pods'));
@@ -64,6 +65,9 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
       roots.push(new MessageItem('Loading pods…', snapshot.session.describe(), 'info'));
     } else if (snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError) {
       roots.push(new MessageItem('No pods match', `${snapshot.session.describe()} — change the namespace or label selector`, 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector' }));
+      for (const selector of selectors) {
+        roots.push(new MessageItem(`Use ${selector}`, 'a label on pods of this namespace', 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector', arguments: [selector] }, `selector:${selector}`));
+      }
     }
     const expand = snapshot.pods.length <= EXPAND_LIMIT;
     // Across namespaces, a top-level row says which one it lives in.
