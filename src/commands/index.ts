@@ -52,6 +52,8 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.selectNamespace': () => selectNamespace(ctx),
     'memoryTriage.setLabelSelector': (selector?: unknown) => setLabelSelector(ctx, selector),
     'memoryTriage.refresh': () => refreshPods(ctx),
+    'memoryTriage.showHotPodsOnly': () => ctx.pods.setHotOnly(true),
+    'memoryTriage.showAllPods': () => ctx.pods.setHotOnly(false),
     'memoryTriage.checkPodMemory': () => checkPodMemory(ctx),
     'memoryTriage.findOomKilled': () => findOomKilled(ctx),
     'memoryTriage.verifyRecovery': (since?: Date | string) => verifyRecovery(ctx, since),

@@ -21,6 +21,7 @@ export const POD_VIEW_ID = 'memoryTriage.pods';
 // How many times a refresh follows the scope to a new monitor before it gives up unanswered.
 const REFRESH_FOLLOWS = 3;
 const SUGGEST_TIMEOUT_MS = 15_000;
+const HOT_ONLY_KEY = 'memoryTriage.hotPodsOnly';
 
 // The pod tree and its life cycle: a session is opened (kubeconfig read) and the monitor started
 // only when the view is visible, never in activate; hiding the view stops the watch and polling.
@@ -186,6 +187,13 @@ export class PodTree extends Disposable {
       },
       (err: unknown) => this.log.info(`No label selectors to suggest: ${err instanceof Error ? err.message : String(err)}`),
     );
+  }
+
+  /** The view title's filter toggle; the context key swaps the two title buttons. */
+  async setHotOnly(on: boolean): Promise<void> {
+    this.provider.hotOnly = on;
+    await vscode.commands.executeCommand('setContext', HOT_ONLY_KEY, on);
+    this.redraw();
   }
 
   private redraw(): void {
