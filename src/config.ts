@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { checkedSetting, sameKindAs, type SettingCheck } from './settingChecks.ts';
 
 // Setting keys in one place; read through ConfigValue so a change reaches its users.
 export const SECTION = 'memoryTriage';
@@ -44,10 +45,13 @@ export class ConfigValue<T> implements vscode.Disposable {
 
   readonly key: string;
   private readonly defaultValue: T;
+  private readonly check: SettingCheck<T>;
 
-  constructor(key: string, defaultValue: T) {
+  /** `check`: what a usable value is (by default: of the default's kind); anything else reads as `defaultValue`. */
+  constructor(key: string, defaultValue: T, check: SettingCheck<T> = sameKindAs(defaultValue)) {
     this.key = key;
     this.defaultValue = defaultValue;
+    this.check = check;
     this.current = this.read();
     this.listener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.${this.key}`)) {
@@ -62,7 +66,17 @@ export class ConfigValue<T> implements vscode.Disposable {
   }
 
   private read(): T {
-    return vscode.workspace.getConfiguration(SECTION).get<T>(this.key, this.defaultValue);
+    return ConfigValue.read(this.key, this.defaultValue, this.check);
+  }
+
+  /** One read of a setting, for the few places that read it once per use rather than follow it. */
+  static read<T>(key: string, defaultValue: T, check: SettingCheck<T> = sameKindAs(defaultValue)): T {
+    return checkedSetting(vscode.workspace.getConfiguration(SECTION).get<unknown>(key), defaultValue, check);
+  }
+
+  /** Writes a setting in the workspace (path mappings learnt from a click). */
+  static update(key: string, value: unknown): Thenable<void> {
+    return vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Workspace);
   }
 
   dispose(): void {

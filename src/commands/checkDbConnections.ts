@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
+import { anyValue } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
 import type { DbCheckOptions } from '../heap/dbCheck.ts';
@@ -33,9 +34,9 @@ function previousOf(item: unknown, picked: PickedContainer): PoolReport | undefi
 }
 
 export class DbChecker extends Disposable {
-  private readonly engines = this.register(new ConfigValue<unknown>(Keys.pythonEngines, DEFAULT_ENGINES));
-  private readonly ports = this.register(new ConfigValue<unknown>(Keys.dbPorts, DEFAULT_DB_PORTS));
-  private readonly window = this.register(new ConfigValue<unknown>(Keys.dbWindow, 30));
+  private readonly engines = this.register(new ConfigValue<unknown>(Keys.pythonEngines, DEFAULT_ENGINES, anyValue));
+  private readonly ports = this.register(new ConfigValue<unknown>(Keys.dbPorts, DEFAULT_DB_PORTS, anyValue));
+  private readonly window = this.register(new ConfigValue<unknown>(Keys.dbWindow, 30, anyValue));
   private readonly debugImage = this.register(new ConfigValue<string>(Keys.debugImage, 'ghcr.io/kube-memory-triage/debug:1'));
   private readonly producer: DbCheckProducer;
   private readonly store: PoolStore;

@@ -15,7 +15,7 @@ import { detectGitOps, gitOpsWarning } from '../cluster/gitOps.ts';
 import type { KubeObject } from '../cluster/kubeObject.ts';
 import { refusalText, statusText, type ServerStatus } from '../cluster/serverStatus.ts';
 import type { ClusterSession } from '../cluster/session.ts';
-import { Keys, SECTION } from '../config.ts';
+import { ConfigValue, Keys } from '../config.ts';
 import type { ActionEntry } from '../triage/timeline.ts';
 import { changeDocuments } from '../views/changeDocuments.ts';
 import type { CommandContext } from './index.ts';
@@ -49,7 +49,7 @@ export interface GuardedChangeOptions {
 /** Why no change may be made here at all (read-only setting, untrusted workspace); undefined when allowed. */
 export function changesRefused(): string | undefined {
   if (!vscode.workspace.isTrusted) return 'This workspace is not trusted (restricted mode): Memory Triage makes no change to a cluster here. Trust the workspace to allow it.';
-  if (vscode.workspace.getConfiguration(SECTION).get<boolean>(Keys.readOnly, false)) return 'memoryTriage.readOnly is on: Memory Triage makes no change to a cluster. Turn the setting off to allow it.';
+  if (ConfigValue.read(Keys.readOnly, false)) return 'memoryTriage.readOnly is on: Memory Triage makes no change to a cluster. Turn the setting off to allow it.';
   return undefined;
 }
 

@@ -73,7 +73,12 @@ export async function selectNamespace(ctx: CommandContext): Promise<void> {
   await ctx.scopes.pick({ namespace });
 }
 
-export async function setLabelSelector(ctx: CommandContext): Promise<void> {
+/** `picked`: a selector offered by the tree (a click on "Use app=api"); else asked for. */
+export async function setLabelSelector(ctx: CommandContext, picked?: unknown): Promise<void> {
+  if (typeof picked === 'string' && validateSelector(picked) === undefined) {
+    await ctx.scopes.pick({ labelSelector: picked.trim() });
+    return;
+  }
   const value = await vscode.window.showInputBox({
     title: 'Memory Triage: Label Selector',
     prompt: 'Which pods to watch, as for kubectl -l (the runbook uses app=api). Empty: every pod of the namespace.',

@@ -3,8 +3,13 @@ import { parseSince, verifyRecovery as judge, type Verdict } from '../triage/ver
 import { measuredPods } from '../triage/metricsAge.ts';
 import { PODS_KEPT, podFigures } from '../triage/incidentFigures.ts';
 import { byPressure } from '../triage/pressure.ts';
+import { verificationFacts } from '../prometheus/verificationFacts.ts';
+import type { PodMemory } from '../triage/model.ts';
+import type { PrometheusContainerFacts } from '../triage/verificationEvidence.ts';
 import type { CommandContext } from './index.ts';
 import { freshSnapshot, offerPick } from './podActions.ts';
+
+const FACTS_TIMEOUT_MS = 10_000;
 
 /** workspaceState key under which a resolution action (restart, new limit, scale) notes its time. */
 export const LAST_RESOLUTION_KEY = 'memoryTriage.lastResolutionAt';
@@ -34,6 +39,23 @@ async function askSince(ctx: CommandContext): Promise<Date | undefined> {
   return typed ? parseSince(typed) : undefined;
 }
 
+// Prometheus when it can be reached (a URL, or the service already found for the context);
+// without it the verdict says it judged from the pods' status and the kills the tree saw.
+async function prometheusFacts(ctx: CommandContext, pods: readonly PodMemory[], since: Date): Promise<PrometheusContainerFacts[] | undefined> {
+  const session = ctx.pods.session;
+  if (!session) return undefined;
+  try {
+    const client = await ctx.prometheus.clientFor(() => session);
+    const namespaces = [...new Set(pods.map((p) => p.ref.namespace))];
+    const labels = ctx.prometheus.labels(session.contextName);
+    const facts = await Promise.all(namespaces.map((ns) => verificationFacts(client, ctx.prometheus.metrics(), ns, since, labels, Date.now(), AbortSignal.timeout(FACTS_TIMEOUT_MS))));
+    return facts.flat();
+  } catch (err) {
+    ctx.log.info(`Verify recovery without Prometheus: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
 // The runbook's Verification: top pods under 80% of limit and no OOMKilled, judged from fresh
 // figures; a clear PASS/FAIL with the pods that fail.
 export async function verifyRecovery(ctx: CommandContext, since?: Date | string): Promise<Verdict | undefined> {
@@ -41,10 +63,12 @@ export async function verifyRecovery(ctx: CommandContext, since?: Date | string)
   if (!from) return undefined;
   const snapshot = await freshSnapshot(ctx);
   if (!snapshot) return undefined;
-  const verdict = judge(measuredPods(snapshot), from, ctx.pods.thresholds);
+  const prometheus = await prometheusFacts(ctx, snapshot.pods, from);
+  const verdict = judge(measuredPods(snapshot), from, ctx.pods.thresholds, { seenKills: ctx.pods.seenKills, prometheus });
   ctx.log.info(`Verify recovery in ${snapshot.session.describe()}: ${verdict.summary}`);
   for (const f of verdict.failures) ctx.log.info(`  ${f.pod.ref.namespace}/${f.pod.ref.name}: ${f.reasons.join('; ')}`);
   ctx.timeline.record({ kind: 'verification', at: new Date().toISOString(), since: from.toISOString(), passed: verdict.checked === 0 ? undefined : verdict.pass, summary: verdict.summary, pods: podFigures([...snapshot.pods].sort(byPressure).slice(0, PODS_KEPT)) });
+  for (const line of [...verdict.replaced, ...verdict.restarts]) ctx.log.info(`  ${line}`);
   if (verdict.pass) {
     void vscode.window.showInformationMessage(`Memory Triage: ${verdict.summary}`);
     return verdict;

@@ -7,8 +7,9 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+// Every container, as the tree judges them: "api-1<TAB>api=OOMKilled sidecar= " (not only the first).
 const JSONPATH =
-  '{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[0].lastState.terminated.reason}{"\\n"}{end}';
+  '{range .items[*]}{.metadata.name}{"\\t"}{range .status.containerStatuses[*]}{.name}={.lastState.terminated.reason}{" "}{end}{"\\n"}{end}';
 
 /** Step 1 of the runbook for one pod: its usage, then its last termination reasons. */
 export function kubectlCommandsFor(pod: PodMemory): string {

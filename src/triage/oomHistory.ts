@@ -1,4 +1,5 @@
 import type { PodMemory } from './model.ts';
+import type { SeenKill } from './verificationEvidence.ts';
 
 export interface OomKill {
   readonly pod: PodMemory;
@@ -38,8 +39,13 @@ export function oomKilledPods(pods: readonly PodMemory[], since?: Date): OomKill
 
 // The API keeps only the last termination of a container, so "OOM×3" needs memory of its own:
 // every distinct (pod, container, finishedAt) kill seen while the view watched is counted.
+const MAX_KILLS = 1_000;
+
 export class OomHistory {
   private readonly seen = new Map<string, Set<string>>();
+  // Every distinct kill with its pod's names, kept after the pod is gone (Verify Recovery judges
+  // a replaced pod's kill too); bounded, oldest dropped first.
+  private readonly kills = new Map<string, SeenKill>();
 
   observe(pod: PodMemory): void {
     for (const c of pod.containers) {
@@ -47,7 +53,12 @@ export class OomHistory {
       if (!t || !isOom(t.reason)) continue;
       let set = this.seen.get(pod.uid);
       if (!set) this.seen.set(pod.uid, (set = new Set()));
-      set.add(`${c.name}@${t.finishedAt?.toISOString() ?? 'unknown'}`);
+      const key = `${c.name}@${t.finishedAt?.toISOString() ?? 'unknown'}`;
+      set.add(key);
+      if (!this.kills.has(`${pod.uid}/${key}`)) {
+        this.kills.set(`${pod.uid}/${key}`, { namespace: pod.ref.namespace, pod: pod.ref.name, workload: pod.workload.name, container: c.name, at: t.finishedAt });
+        if (this.kills.size > MAX_KILLS) this.kills.delete(this.kills.keys().next().value!);
+      }
     }
   }
 
@@ -56,11 +67,17 @@ export class OomHistory {
     return this.seen.get(pod.uid)?.size ?? 0;
   }
 
+  /** The kills seen while watching, of pods present or gone. */
+  seenKills(): SeenKill[] {
+    return [...this.kills.values()];
+  }
+
   forget(uid: string): void {
     this.seen.delete(uid);
   }
 
   clear(): void {
     this.seen.clear();
+    this.kills.clear();
   }
 }

@@ -1,4 +1,5 @@
 import type { ContainerMemory, PodMemory, WorkloadRef } from './model.ts';
+import { lastOomKill } from './oomHistory.ts';
 
 export interface Thresholds {
   readonly warning: number; // percent, the runbook's 80
@@ -117,4 +118,9 @@ export function groupByWorkload(pods: readonly PodMemory[]): WorkloadGroup[] {
     if (bareA !== bareB) return bareA - bareB;
     return byPressure(a.pods[0]!, b.pods[0]!) || workloadKey(a.workload).localeCompare(workloadKey(b.workload));
   });
+}
+
+/** What the Pods view's filter keeps: a pod at or above the warning threshold, or OOM-killed. */
+export function isHot(pod: PodMemory, t: Thresholds): boolean {
+  return (podPercent(pod) ?? 0) >= t.warning || lastOomKill(pod) !== undefined;
 }

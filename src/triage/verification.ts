@@ -1,7 +1,7 @@
 import { podStatus } from './describe.ts';
 import type { PodMemory } from './model.ts';
-import { lastOomKill } from './oomHistory.ts';
 import { containerPercent, initDone, shownPercent, type Thresholds } from './pressure.ts';
+import { killsSince, localTime, predecessorKills, restartsSince, type VerificationEvidence } from './verificationEvidence.ts';
 
 export interface VerificationFailure {
   readonly pod: PodMemory;
@@ -20,6 +20,10 @@ export interface Verdict {
   readonly unmeasured: readonly VerificationFailure[];
   /** Completed pods (a Job's, phase Succeeded): nothing runs to measure; only an OOM kill since fails them. */
   readonly skipped: readonly PodMemory[];
+  /** OOM kills in pods of the scope's workloads that were replaced since the moment; they fail the verdict. */
+  readonly replaced: readonly string[];
+  /** Restarts since the moment, named ("api-1: api restarted 2× since the moment (last: Error at 14:10 CET)"). */
+  readonly restarts: readonly string[];
   /** One line for a notification: "PASS: 3 pods under 80%, no OOMKilled since 14:02". */
   readonly summary: string;
 }
@@ -57,42 +61,54 @@ function overThreshold(pod: PodMemory, t: Thresholds): string[] {
   });
 }
 
+/** Containers whose limit is missing: "under 80% of its limit" means nothing for them. */
+function noLimit(pod: PodMemory): string[] {
+  if (pod.phase !== 'Running') return [];
+  return pod.containers.filter((c) => !initDone(c) && c.limitBytes === undefined).map((c) => `${c.name}: cannot be judged: no limit`);
+}
+
 // The runbook's Verification: every pod under the threshold, and no OOMKilled since the
-// resolution. A pod we cannot measure does not pass, whatever its phase.
-export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thresholds): Verdict {
+// resolution, judged from everything known (status, kills the tree saw, Prometheus, pods replaced
+// since). A pod we cannot measure, or without a limit, does not pass, whatever its phase.
+export function verifyRecovery(pods: readonly PodMemory[], since: Date, t: Thresholds, evidence: VerificationEvidence = {}, now = new Date()): Verdict {
   const failures: VerificationFailure[] = [];
   const unmeasured: VerificationFailure[] = [];
   const skipped: PodMemory[] = [];
+  const restarts: string[] = [];
   let hot = 0;
   for (const pod of pods) {
-    const kill = lastOomKill(pod);
-    const killed = kill?.at && kill.at.getTime() >= since.getTime() ? [`${kill.container} OOMKilled at ${kill.at.toISOString()}`] : [];
+    const killed = killsSince(pod, since, evidence, now);
+    restarts.push(...restartsSince(pod, since, evidence, now).map((r) => `${pod.ref.name}: ${r}`));
     if (pod.phase === 'Succeeded' && killed.length === 0) {
       skipped.push(pod);
       continue;
     }
     const over = overThreshold(pod, t);
-    const unknown = pod.phase === 'Succeeded' ? [] : unmeasuredReasons(pod);
+    const unknown = pod.phase === 'Succeeded' ? [] : [...unmeasuredReasons(pod), ...noLimit(pod)];
     if (over.length > 0) hot++;
     if (unknown.length > 0) unmeasured.push({ pod, reasons: unknown });
     const reasons = [...over, ...unknown, ...killed];
     if (reasons.length > 0) failures.push({ pod, reasons });
   }
+  const replaced = predecessorKills(pods, since, evidence, now);
   const checked = pods.length - skipped.length;
-  const pass = checked > 0 && failures.length === 0;
+  const pass = checked > 0 && failures.length === 0 && replaced.length === 0;
   const memory = hot > 0 ? 'not met' : checked > 0 && unmeasured.length === 0 ? 'met' : 'could not be checked';
-  const when = since.toISOString().replace('T', ' ').slice(0, 16);
+  const when = localTime(since, now);
   const skippedNote = skipped.length > 0 ? ` ${skipped.length} completed pod(s) skipped.` : '';
   const unmeasuredNote = unmeasured.length > 0 ? `, ${unmeasured.length} could not be measured` : '';
+  const replacedNote = replaced.length > 0 ? ` ${replaced.length} OOM kill(s) in pods replaced since.` : '';
+  const restartNote = restarts.length > 0 ? ` Restarts since: ${restarts.join('; ')}.` : '';
+  const promNote = evidence.prometheus ? '' : ' (Prometheus not reachable: judged from the pods\' status and the kills seen)';
   const summary =
     pods.length === 0
       ? 'FAIL: no pods in scope to verify.'
       : checked === 0
         ? `FAIL: no running pods to verify.${skippedNote}`
         : pass
-          ? `PASS: ${checked} pod(s) under ${t.warning}% of their limits, no OOMKilled since ${when} UTC.${skippedNote}`
-          : `FAIL: ${failures.length} of ${checked} pod(s) fail${unmeasuredNote} (${t.warning}% threshold, OOMKilled since ${when} UTC).${skippedNote}`;
-  return { pass, checked, since, failures, memory, unmeasured, skipped, summary };
+          ? `PASS: ${checked} pod(s) under ${t.warning}% of their limits, no OOMKilled since ${when}${promNote}.${restartNote}${skippedNote}`
+          : `FAIL: ${failures.length} of ${checked} pod(s) fail${unmeasuredNote} (${t.warning}% threshold, OOMKilled since ${when}).${replacedNote}${restartNote}${skippedNote}`;
+  return { pass, checked, since, failures, memory, unmeasured, skipped, replaced, restarts, summary };
 }
 
 /** "14:05" (local time today) or an ISO date, as typed in Verify Recovery; undefined when neither. */

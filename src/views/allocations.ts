@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ConfigValue, Keys, SECTION } from '../config.ts';
+import { ConfigValue, Keys } from '../config.ts';
+import { anyValue } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import { mapPath, resolveRules, ruleFor, WorkspaceIndex, type MappedPath, type PathMappingRule } from '../heap/pathMapping.ts';
@@ -36,7 +37,7 @@ export class Allocations extends Disposable {
   private index: Promise<WorkspaceIndex> | undefined;
   private watching = false;
   private readonly mapped = new Map<string, MappedPath>();
-  private readonly rulesSetting = this.register(new ConfigValue<unknown>(Keys.pathMappings, []));
+  private readonly rulesSetting = this.register(new ConfigValue<unknown>(Keys.pathMappings, [], anyValue));
   private readonly deps: AllocationsDeps;
 
   constructor(deps: AllocationsDeps) {
@@ -183,9 +184,8 @@ export class Allocations extends Disposable {
     if (!local) return;
     const rule = ruleFor(remote, local);
     if (rule) {
-      const config = vscode.workspace.getConfiguration(SECTION);
-      const existing = Array.isArray(config.get(Keys.pathMappings)) ? (config.get(Keys.pathMappings) as unknown[]) : [];
-      await config.update(Keys.pathMappings, [...existing, rule], vscode.ConfigurationTarget.Workspace);
+      const existing = ConfigValue.read<unknown[]>(Keys.pathMappings, []);
+      await ConfigValue.update(Keys.pathMappings, [...existing, rule]);
       this.deps.log.info(`memoryTriage.pathMappings: added ${rule.remoteRoot} -> ${rule.localRoot}`);
     }
     await this.openAt(local, line);

@@ -1,5 +1,4 @@
-import * as vscode from 'vscode';
-import { Keys, SECTION } from '../config.ts';
+import { ConfigValue, Keys } from '../config.ts';
 import type { PodTree } from './podTree.ts';
 import type { KubeAccess } from './prometheusConnection.ts';
 
@@ -11,6 +10,6 @@ import type { KubeAccess } from './prometheusConnection.ts';
 export function kubeAccess(pods: PodTree, context: string): KubeAccess {
   const session = pods.session;
   if (session && (!context || session.contextName === context)) return session;
-  const kubeconfig = vscode.workspace.getConfiguration(SECTION).get<string>(Keys.kubeconfig, '').trim();
+  const kubeconfig = ConfigValue.read(Keys.kubeconfig, '').trim();
   return pods.sessions.open({ context, namespace: '', labelSelector: '' }, kubeconfig || undefined);
 }

@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import { ClusterError } from '../cluster/clusterError.ts';
 import { InFlight } from '../cluster/inFlight.ts';
+import { suggestLabelSelectors } from '../cluster/labelSuggestions.ts';
 import { answered, PodMonitor, type PodSnapshot } from '../cluster/podMonitor.ts';
 import type { ClusterSession } from '../cluster/session.ts';
 import { SessionStore } from '../cluster/sessionStore.ts';
 import { ConfigValue, Keys } from '../config.ts';
+import { isPositiveNumber } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import type { PodMemory } from '../triage/model.ts';
 import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
+import type { SeenKill } from '../triage/verificationEvidence.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
 import { ContainerItem, PodItem } from './podTreeItems.ts';
 import type { PoolStore } from './poolStore.ts';
@@ -18,6 +21,8 @@ import type { ScopeStore } from './scopeStore.ts';
 export const POD_VIEW_ID = 'memoryTriage.pods';
 // How many times a refresh follows the scope to a new monitor before it gives up unanswered.
 const REFRESH_FOLLOWS = 3;
+const SUGGEST_TIMEOUT_MS = 15_000;
+const HOT_ONLY_KEY = 'memoryTriage.hotPodsOnly';
 
 // The pod tree and its life cycle: a session is opened (kubeconfig read) and the monitor started
 // only when the view is visible, never in activate; hiding the view stops the watch and polling.
@@ -40,7 +45,7 @@ export class PodTree extends Disposable {
   readonly view: vscode.TreeView<ReturnType<PodTreeProvider['getChildren']>[number]>;
   private readonly warning = this.register(new ConfigValue<number>(Keys.warningThreshold, 80));
   private readonly critical = this.register(new ConfigValue<number>(Keys.criticalThreshold, 90));
-  private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15));
+  private readonly interval = this.register(new ConfigValue<number>(Keys.metricsInterval, 15, isPositiveNumber));
   private monitor: PodMonitor | undefined;
   private readonly refreshing = new InFlight<PodSnapshot | undefined>();
   private readonly history = new OomHistory();
@@ -50,6 +55,7 @@ export class PodTree extends Disposable {
   readonly sessions = new SessionStore();
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
+  private suggested: { session: ClusterSession; selectors: string[] } | undefined;
 
   /** `pools`: step 4's results, drawn as a row under each pod checked. */
   constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore) {
@@ -79,6 +85,11 @@ export class PodTree extends Disposable {
 
   get snapshot(): PodSnapshot | undefined {
     return this.monitor?.snapshot;
+  }
+
+  /** The OOM kills the tree saw while it watched (pods since replaced included). */
+  get seenKills(): SeenKill[] {
+    return this.history.seenKills();
   }
 
   get thresholds(): Thresholds {
@@ -183,12 +194,35 @@ export class PodTree extends Disposable {
     this.sessionEmitter.fire(session);
   }
 
+  // Once per session: the selectors on the namespace's pods, when the scope's matches none.
+  private suggest(session: ClusterSession): void {
+    if (this.suggested?.session === session) return;
+    const entry: { session: ClusterSession; selectors: string[] } = { session, selectors: [] };
+    this.suggested = entry;
+    suggestLabelSelectors(session, { timeoutMs: SUGGEST_TIMEOUT_MS }).then(
+      (selectors) => {
+        entry.selectors = selectors;
+        if (this.suggested === entry && selectors.length > 0) this.redraw();
+      },
+      (err: unknown) => this.log.info(`No label selectors to suggest: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+
+  /** The view title's filter toggle; the context key swaps the two title buttons. */
+  async setHotOnly(on: boolean): Promise<void> {
+    this.provider.hotOnly = on;
+    await vscode.commands.executeCommand('setContext', HOT_ONLY_KEY, on);
+    this.redraw();
+  }
+
   private redraw(): void {
     if (this.monitor) this.draw(this.monitor.snapshot);
   }
 
   private draw(snapshot: PodSnapshot): void {
-    this.provider.show(snapshot, this.thresholds);
+    const empty = snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError && snapshot.session.labelSelector !== '';
+    if (empty) this.suggest(snapshot.session);
+    this.provider.show(snapshot, this.thresholds, undefined, empty && this.suggested?.session === snapshot.session ? this.suggested.selectors : []);
     this.snapshotEmitter.fire(snapshot);
   }
 }

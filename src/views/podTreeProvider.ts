@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ClusterError } from '../cluster/clusterError.ts';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
 import type { PoolReport } from '../triage/model.ts';
-import { groupByWorkload, type Thresholds } from '../triage/pressure.ts';
+import { groupByWorkload, isHot, type Thresholds } from '../triage/pressure.ts';
 import { clockTime, staleNote } from '../triage/metricsAge.ts';
 import { ContainerItem, DbItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
 
@@ -37,6 +37,8 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
   private readonly parents = new Map<PodTreeNode, PodTreeNode>();
   private readonly podItems = new Map<string, PodItem>();
   private readonly pools: (uid: string) => PoolReport | undefined;
+  /** The view title's filter: only pods at or above the warning threshold, or OOM-killed. */
+  hotOnly = false;
 
   /** `pools`: step 4's latest result for a pod (by uid), drawn as a row under it. */
   constructor(pools: (uid: string) => PoolReport | undefined = () => undefined) {
@@ -50,7 +52,8 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
     this.changeEmitter.fire(undefined);
   }
 
-  show(snapshot: PodSnapshot, t: Thresholds, now = new Date()): void {
+  /** `selectors`: found on the namespace's pods, offered when the scope's selector matches none. */
+  show(snapshot: PodSnapshot, t: Thresholds, now = new Date(), selectors: readonly string[] = []): void {
     this.reset();
     const roots: PodTreeNode[] = [];
     if (snapshot.podsError) roots.push(messageFor(snapshot.podsError, 'pods'));
@@ -64,6 +67,9 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
       roots.push(new MessageItem('Loading pods…', snapshot.session.describe(), 'info'));
     } else if (snapshot.listed && snapshot.pods.length === 0 && !snapshot.podsError) {
       roots.push(new MessageItem('No pods match', `${snapshot.session.describe()} — change the namespace or label selector`, 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector' }));
+      for (const selector of selectors) {
+        roots.push(new MessageItem(`Use ${selector}`, 'a label on pods of this namespace', 'info', { command: 'memoryTriage.setLabelSelector', title: 'Set Label Selector', arguments: [selector] }, `selector:${selector}`));
+      }
     }
     const expand = snapshot.pods.length <= EXPAND_LIMIT;
     // Across namespaces, a top-level row says which one it lives in.
@@ -71,7 +77,11 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
       if (snapshot.session.namespace === undefined) item.description = `${ns} · ${item.description}`;
       return item;
     };
-    for (const group of groupByWorkload(snapshot.pods)) {
+    const shown = this.hotOnly ? snapshot.pods.filter((p) => isHot(p, t)) : snapshot.pods;
+    if (this.hotOnly && snapshot.pods.length > 0 && shown.length === 0) {
+      roots.push(new MessageItem(`No pod at or above ${t.warning}% or OOM-killed`, `${snapshot.pods.length} pod(s) hidden by the filter`, 'info', { command: 'memoryTriage.showAllPods', title: 'Show All Pods' }, 'filter'));
+    }
+    for (const group of groupByWorkload(shown)) {
       const podItems = group.pods.map((p) => this.podItem(p, snapshot, t, now));
       if (group.workload.kind === 'Pod') {
         roots.push(...podItems.map((item) => withNamespace(item, item.pod.ref.namespace)));

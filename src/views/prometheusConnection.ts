@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import * as vscode from 'vscode';
-import { Keys, SECTION } from '../config.ts';
+import { ConfigValue, Keys, SECTION } from '../config.ts';
+import { isPositiveNumber } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
 import { readCaFile } from '../prometheus/caFile.ts';
@@ -51,7 +52,7 @@ export class PrometheusConnections extends Disposable {
   }
 
   metrics(): TrendMetrics {
-    const configured = vscode.workspace.getConfiguration(SECTION).get<Partial<TrendMetrics>>(Keys.prometheusMetrics, {});
+    const configured = ConfigValue.read<Partial<TrendMetrics>>(Keys.prometheusMetrics, {});
     return { ...DEFAULT_METRICS, ...Object.fromEntries(Object.entries(configured ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) };
   }
 
@@ -60,7 +61,7 @@ export class PrometheusConnections extends Disposable {
    * `${context}` replaced by the context's name: one Thanos or Mimir often holds many clusters.
    */
   labels(context: string): Record<string, string> {
-    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(Keys.prometheusLabels, {});
+    const value = ConfigValue.read<unknown>(Keys.prometheusLabels, {});
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
     const labels = Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
@@ -77,18 +78,17 @@ export class PrometheusConnections extends Disposable {
 
   /** Measures to draw beside the working set (setting memoryTriage.prometheus.compare). */
   compare(): CompareWith[] {
-    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(Keys.prometheusCompare, []);
+    const value = ConfigValue.read<unknown>(Keys.prometheusCompare, []);
     return Array.isArray(value) ? value.filter((v): v is CompareWith => v === 'rss' || v === 'usage') : [];
   }
 
   /** `access` is asked only when no URL is set: a URL works without any kubeconfig. */
   async clientFor(accessFor: () => KubeAccess | undefined): Promise<PrometheusClient> {
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const timeoutMs = Math.max(1, config.get<number>(Keys.prometheusTimeout, 30)) * 1000;
-    const url = config.get<string>(Keys.prometheusUrl, '').trim();
+    const timeoutMs = ConfigValue.read(Keys.prometheusTimeout, 30, isPositiveNumber) * 1000;
+    const url = ConfigValue.read(Keys.prometheusUrl, '').trim();
     if (url) {
-      const pathPrefix = config.get<string>(Keys.prometheusPathPrefix, '');
-      const caFile = config.get<string>(Keys.prometheusCaFile, '').trim();
+      const pathPrefix = ConfigValue.read(Keys.prometheusPathPrefix, '');
+      const caFile = ConfigValue.read(Keys.prometheusCaFile, '').trim();
       return this.reuse(`url:${url}|${pathPrefix}|${timeoutMs}|${caFile}`, async () => {
         const [auth, ca] = await Promise.all([this.readAuth(url), caFile ? readCaFile(caFile) : undefined]);
         return new UrlTransport({ url, pathPrefix, auth, timeoutMs, ca });
@@ -98,7 +98,7 @@ export class PrometheusConnections extends Disposable {
     if (!access) {
       throw new PrometheusError('No cluster is open, so no Prometheus service can be found.', 'Open the Memory Triage view or set "memoryTriage.prometheus.url".');
     }
-    const service = await this.serviceFor(access, config.get<string>(Keys.prometheusService, '').trim());
+    const service = await this.serviceFor(access, ConfigValue.read(Keys.prometheusService, '').trim());
     // keyed by the KubeConfig object too: a reopened session (new file, new token) gets a new transport
     return this.reuse(`svc:${access.contextName}|${formatServiceRef(service)}|${timeoutMs}`, async () => new ServiceProxyTransport(access.kubeConfig, service, { timeoutMs }), access.kubeConfig);
   }
@@ -108,8 +108,7 @@ export class PrometheusConnections extends Disposable {
    * `prometheus.service`): a service picked for the context is then never used.
    */
   overridingSetting(): string | undefined {
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const key = [Keys.prometheusUrl, Keys.prometheusService].find((k) => config.get<string>(k, '').trim() !== '');
+    const key = [Keys.prometheusUrl, Keys.prometheusService].find((k) => ConfigValue.read(k, '').trim() !== '');
     return key && `${SECTION}.${key}`;
   }
 
@@ -127,7 +126,7 @@ export class PrometheusConnections extends Disposable {
   }
 
   async setCredentials(): Promise<void> {
-    const url = vscode.workspace.getConfiguration(SECTION).get<string>(Keys.prometheusUrl, '').trim();
+    const url = ConfigValue.read(Keys.prometheusUrl, '').trim();
     if (!url) {
       void vscode.window.showInformationMessage('Set "memoryTriage.prometheus.url" first: credentials are kept for that URL. Through the service proxy, your kubeconfig credentials are used.');
       return;

@@ -15,7 +15,7 @@ export class ScopeStore extends Disposable {
   readonly kubeconfigPath = this.register(new ConfigValue<string>(Keys.kubeconfig, ''));
   private readonly contextSetting = this.register(new ConfigValue<string>(Keys.context, ''));
   private readonly namespaceSetting = this.register(new ConfigValue<string>(Keys.namespace, ''));
-  private readonly selectorSetting = this.register(new ConfigValue<string>(Keys.labelSelector, 'app=api'));
+  private readonly selectorSetting = this.register(new ConfigValue<string>(Keys.labelSelector, ''));
 
   private readonly state: vscode.Memento;
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { localTime } from '../../src/triage/verificationEvidence.ts';
 import { containerDescription, podDescription, podStatus, podTooltipMarkdown } from '../../src/triage/describe.ts';
 import { lastOomKill } from '../../src/triage/oomHistory.ts';
 import { byPressure, podGauge, RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
@@ -30,7 +31,8 @@ test('an OOM-killed sidecar fails verification', () => {
   const pod = byName(initContainerPods(), 'web-5c8d7f9b4-s7d2p');
   const verdict = verifyRecovery([pod], new Date('2026-11-27T21:50:00Z'), RUNBOOK_THRESHOLDS);
   assert.equal(verdict.pass, false);
-  assert.deepEqual(verdict.failures[0]!.reasons, ['envoy at 93% of its limit (≥ 80%)', 'envoy OOMKilled at 2026-11-27T21:57:00.000Z']);
+  // the kill's time in local time with its offset, as the verdict speaks it
+  assert.deepEqual(verdict.failures[0]!.reasons, ['envoy at 93% of its limit (≥ 80%)', `envoy OOMKilled at ${localTime(new Date('2026-11-27T21:57:00Z'))}`]);
 });
 
 test('an init container in a crash loop after an OOM kill shows as Init:CrashLoopBackOff with the kill', () => {

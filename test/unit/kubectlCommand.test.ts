@@ -23,5 +23,7 @@ test("builds the runbook's step 1 for a pod and for the scope", () => {
   assert.match(get!, /^kubectl --context kind-dev -n default get pod api-7d9f8c6b5-x2k4q -o 'jsonpath=\{range \.status\.containerStatuses\[\*\]\}/);
   const scope = kubectlCommandsForScope('kind-dev', undefined, 'app=api').split('\n');
   assert.equal(scope[0], 'kubectl --context kind-dev -A top pods -l app=api');
-  assert.ok(scope[1]!.includes(`'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[0].lastState.terminated.reason}{"\\n"}{end}'`));
+  // every container's reason, not containerStatuses[0]'s: a sidecar second in the list was missed
+  assert.ok(scope[1]!.includes(`'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{range .status.containerStatuses[*]}{.name}={.lastState.terminated.reason}{" "}{end}{"\\n"}{end}'`), scope[1]);
+  assert.ok(!scope[1]!.includes('containerStatuses[0]'));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byPressure, podGauge, containerPercent, groupByWorkload, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS, shownPercent } from '../../src/triage/pressure.ts';
+import { byPressure, podGauge, containerPercent, groupByWorkload, isHot, levelOf, podLevel, podPercent, RUNBOOK_THRESHOLDS, shownPercent } from '../../src/triage/pressure.ts';
 import { byName, fixturePods } from './fixtures/load.ts';
 
 test('percent is per container against its own limit', () => {
@@ -67,4 +67,14 @@ test('a shown percent never reaches a threshold before the level does', () => {
     assert.equal(shownPercent(containerPercent(c)!), p, `${p}%`);
     assert.notEqual(levelOf(c, { warning: p, critical: 101 }), 'normal', `${p}%`);
   }
+});
+
+test('the view filter keeps pods at or above the warning threshold and OOM-killed pods, nothing else', () => {
+  const pods = fixturePods();
+  const kept = pods.filter((p) => isHot(p, RUNBOOK_THRESHOLDS)).map((p) => p.ref.name);
+  for (const p of pods) {
+    const expected = (podPercent(p) ?? 0) >= 80 || p.containers.some((c) => c.lastTermination?.reason === 'OOMKilled');
+    assert.equal(kept.includes(p.ref.name), expected, p.ref.name);
+  }
+  assert.ok(kept.length > 0 && kept.length < pods.length, kept.join(', '));
 });

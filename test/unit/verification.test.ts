@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
+// The verdict speaks local time with its zone; the figures below are written for Europe/Paris (UTC+1 in November).
+process.env.TZ = 'Europe/Paris';
 import { RUNBOOK_THRESHOLDS } from '../../src/triage/pressure.ts';
 import { parseSince, verifyRecovery } from '../../src/triage/verification.ts';
 import { podStatus } from '../../src/triage/describe.ts';
@@ -17,7 +20,7 @@ test('fails with the reasons of each failing pod', () => {
   const verdict = verifyRecovery(pods, new Date('2026-11-27T21:50:00Z'), RUNBOOK_THRESHOLDS);
   assert.equal(verdict.pass, false);
   assert.equal(verdict.failures.length, 1);
-  assert.deepEqual(verdict.failures[0]!.reasons, ['api at 80% of its limit (≥ 80%)', 'api OOMKilled at 2026-11-27T21:55:30.000Z']);
+  assert.deepEqual(verdict.failures[0]!.reasons, ['api at 80% of its limit (≥ 80%)', 'log-shipper: cannot be judged: no limit', 'api OOMKilled at 2026-11-27 22:55 UTC+1']);
 });
 
 test('a kill before the moment does not count, a crash loop and missing metrics do', () => {
@@ -25,7 +28,7 @@ test('a kill before the moment does not count, a crash loop and missing metrics 
   const api = byName(fixturePods(false), 'api-7d9f8c6b5-x2k4q');
   const verdict = verifyRecovery([api, byName(fixturePods(), 'redis-0')], since, RUNBOOK_THRESHOLDS);
   assert.deepEqual(verdict.failures.map((f) => f.reasons), [
-    ['api: no metrics, usage unknown', 'log-shipper: no metrics, usage unknown'],
+    ['api: no metrics, usage unknown', 'log-shipper: no metrics, usage unknown', 'log-shipper: cannot be judged: no limit'],
     ['redis at 97% of its limit (≥ 80%)', 'redis in CrashLoopBackOff'],
   ]);
 });
@@ -76,7 +79,7 @@ test('a completed Job pod is skipped with a note, never counted as under 80%; it
   assert.equal(alone.summary, 'FAIL: no running pods to verify. 1 completed pod(s) skipped.');
   // killed after the moment: a failure, not a skip
   const before = verifyRecovery([healthy, job], new Date('2026-11-27T21:00:00Z'), RUNBOOK_THRESHOLDS);
-  assert.deepEqual(before.failures.map((f) => f.reasons), [['report OOMKilled at 2026-11-27T21:20:00.000Z']]);
+  assert.deepEqual(before.failures.map((f) => f.reasons), [['report OOMKilled at 2026-11-27 22:20 UTC+1']]);
 });
 
 test('the memory criterion alone: met only when every pod in scope is measured and under the threshold', () => {
@@ -92,4 +95,54 @@ test('pod status says Unschedulable and Evicted, like kubectl', () => {
   const [unschedulable, evicted] = notRunningPods();
   assert.equal(podStatus(unschedulable!), 'Unschedulable');
   assert.equal(podStatus(evicted!), 'Evicted');
+});
+
+// The healthy fixture pod, as it is after a kill at 21:40 UTC followed by a crash for another reason at 21:50.
+function crashedAfterKill() {
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  const containers = healthy.containers.map((c) => ({ ...c, restartCount: 2, lastTermination: { reason: 'Error', exitCode: 1, finishedAt: new Date('2026-11-27T21:50:00Z') } }));
+  return { ...healthy, containers };
+}
+const SINCE = new Date('2026-11-27T21:30:00Z');
+const NOW = new Date('2026-11-27T22:00:00Z');
+
+test('an OOM kill followed by a crash for another reason fails: the tree saw the kill', () => {
+  const pod = crashedAfterKill();
+  const c = pod.containers[0]!.name;
+  const seenKills = [{ namespace: pod.ref.namespace, pod: pod.ref.name, workload: pod.workload.name, container: c, at: new Date('2026-11-27T21:40:00Z') }];
+  assert.equal(verifyRecovery([pod], SINCE, RUNBOOK_THRESHOLDS, {}, NOW).failures.length, 0, 'the status alone shows only the Error');
+  const verdict = verifyRecovery([pod], SINCE, RUNBOOK_THRESHOLDS, { seenKills }, NOW);
+  assert.equal(verdict.pass, false);
+  assert.deepEqual(verdict.failures[0]!.reasons, [`${c} OOMKilled at 22:40 UTC+1`]);
+  assert.deepEqual(verdict.restarts, [`${pod.ref.name}: ${c} restarted since the moment (last: Error at 22:50 UTC+1)`]);
+});
+
+test('Prometheus: a last termination OOMKilled with restarts since fails, and the restarts are counted', () => {
+  const pod = crashedAfterKill();
+  const c = pod.containers[0]!.name;
+  const prometheus = [{ namespace: pod.ref.namespace, pod: pod.ref.name, container: c, restartsSince: 2, lastTerminatedReason: 'OOMKilled' }];
+  const verdict = verifyRecovery([pod], SINCE, RUNBOOK_THRESHOLDS, { prometheus }, NOW);
+  assert.equal(verdict.pass, false);
+  assert.match(verdict.failures[0]!.reasons[0]!, /OOMKilled since the moment \(Prometheus/);
+  assert.deepEqual(verdict.restarts, [`${pod.ref.name}: ${c} restarted 2× since the moment (last: Error at 22:50 UTC+1)`]);
+  assert.match(verdict.summary, /since 22:30 UTC\+1\)/);
+});
+
+test('a pod replaced after its kill fails: the kill of its predecessor is named', () => {
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  const seenKills = [{ namespace: healthy.ref.namespace, pod: 'api-7d9f8c6b5-gone1', workload: healthy.workload.name, container: 'api', at: new Date('2026-11-27T21:45:00Z') }];
+  const verdict = verifyRecovery([healthy], SINCE, RUNBOOK_THRESHOLDS, { seenKills }, NOW);
+  assert.equal(verdict.failures.length, 0);
+  assert.equal(verdict.pass, false);
+  assert.deepEqual(verdict.replaced, [`${healthy.ref.namespace}/api-7d9f8c6b5-gone1 (${healthy.workload.name}, replaced since): api OOMKilled at 22:45 UTC+1`]);
+  assert.match(verdict.summary, /^FAIL: .* 1 OOM kill\(s\) in pods replaced since\./);
+});
+
+test('a container without a limit is "cannot be judged: no limit", not a pass', () => {
+  const healthy = byName(fixturePods(), 'api-7d9f8c6b5-mm8rt');
+  const pod = { ...healthy, containers: healthy.containers.map((c) => ({ ...c, limitBytes: undefined })) };
+  const verdict = verifyRecovery([pod], SINCE, RUNBOOK_THRESHOLDS, {}, NOW);
+  assert.equal(verdict.pass, false);
+  assert.equal(verdict.memory, 'could not be checked');
+  assert.deepEqual(verdict.failures[0]!.reasons, pod.containers.map((c) => `${c.name}: cannot be judged: no limit`));
 });
