@@ -34,6 +34,17 @@ export class SnapshotGraph {
   private location = [0, 0, 0, 0];
   private readonly weak: number;
   private readonly shortcut: number;
+  // the columns, as own fields: read once per number on the hot path
+  private readonly nodeFields: number;
+  private readonly typeCol: number;
+  private readonly nameCol: number;
+  private readonly idCol: number;
+  private readonly sizeCol: number;
+  private readonly edgeCountCol: number;
+  private readonly edgeFields: number;
+  private readonly edgeTypeCol: number;
+  private readonly toCol: number;
+  private readonly edgeTotal: number;
 
   constructor(meta: SnapshotMeta) {
     this.meta = meta;
@@ -46,6 +57,16 @@ export class SnapshotGraph {
     this.edgeTo = new Uint32Array(meta.edgeCount);
     this.weak = meta.edgeTypes.indexOf('weak');
     this.shortcut = meta.edgeTypes.indexOf('shortcut');
+    this.nodeFields = meta.nodeFieldCount;
+    this.typeCol = meta.node.type;
+    this.nameCol = meta.node.name;
+    this.idCol = meta.node.id;
+    this.sizeCol = meta.node.selfSize;
+    this.edgeCountCol = meta.node.edgeCount;
+    this.edgeFields = meta.edgeFieldCount;
+    this.edgeTypeCol = meta.edge.type;
+    this.toCol = meta.edge.toNode;
+    this.edgeTotal = meta.edgeCount;
   }
 
   get nodeCount(): number {
@@ -53,43 +74,47 @@ export class SnapshotGraph {
   }
 
   node(v: number): void {
-    const m = this.meta;
     const f = this.nodeField;
     const i = this.nodeIndex;
-    if (i >= m.nodeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: "nodes" holds more than the ${m.nodeCount} nodes snapshot.meta announces.`);
-    if (f === m.node.type) {
-      if (v >= m.nodeTypes.length) throw new HeapFileError(`Not a readable V8 heap snapshot: node ${i} has type ${v}, not one of the ${m.nodeTypes.length} types.`);
+    if (i >= this.nodeType.length) this.fail(`"nodes" holds more than the ${this.nodeType.length} nodes snapshot.meta announces`);
+    if (f === this.typeCol) {
+      if (v >= this.meta.nodeTypes.length) this.fail(`node ${i} has type ${v}, not one of the ${this.meta.nodeTypes.length} types`);
       this.nodeType[i] = v;
-    } else if (f === m.node.name) this.nodeName[i] = v;
-    else if (f === m.node.id) this.nodeId[i] = v;
-    else if (f === m.node.selfSize) this.selfSize[i] = v;
-    else if (f === m.node.edgeCount) {
+    } else if (f === this.nameCol) this.nodeName[i] = v;
+    else if (f === this.idCol) this.nodeId[i] = v;
+    else if (f === this.sizeCol) this.selfSize[i] = v;
+    else if (f === this.edgeCountCol) {
       const next = this.firstEdge[i]! + v;
-      if (next > m.edgeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: the nodes' edge counts add up to more than the ${m.edgeCount} edges announced.`);
+      if (next > this.edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${this.edgeTotal} edges announced`);
       this.firstEdge[i + 1] = next;
     }
-    if (++this.nodeField === m.nodeFieldCount) {
+    if (++this.nodeField === this.nodeFields) {
       this.nodeField = 0;
       this.nodeIndex++;
     }
   }
 
   edge(v: number): void {
-    const m = this.meta;
     const f = this.edgeField;
-    if (this.edgeIndex >= m.edgeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: "edges" holds more than the ${m.edgeCount} edges announced.`);
-    if (f === m.edge.type) this.edgeType = v;
-    else if (f === m.edge.toNode) {
-      const to = v / m.nodeFieldCount;
-      if (!Number.isInteger(to) || to >= m.nodeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: edge ${this.edgeIndex} points at ${v}, which is not a node.`);
-      while (this.firstEdge[this.edgeOwner + 1]! <= this.edgeIndex && this.edgeOwner < m.nodeCount - 1) this.edgeOwner++;
+    const e = this.edgeIndex;
+    if (e >= this.edgeTotal) this.fail(`"edges" holds more than the ${this.edgeTotal} edges announced`);
+    if (f === this.edgeTypeCol) this.edgeType = v;
+    else if (f === this.toCol) {
+      const to = v / this.nodeFields;
+      if (to >= this.nodeType.length || to !== Math.floor(to)) this.fail(`edge ${e} points at ${v}, which is not a node`);
+      const last = this.nodeType.length - 1;
+      while (this.edgeOwner < last && this.firstEdge[this.edgeOwner + 1]! <= e) this.edgeOwner++;
       const ignored = this.edgeType === this.weak || (this.edgeType === this.shortcut && this.edgeOwner !== 0);
-      this.edgeTo[this.edgeIndex] = ignored ? NO_NODE : to;
+      this.edgeTo[e] = ignored ? NO_NODE : to;
     }
-    if (++this.edgeField === m.edgeFieldCount) {
+    if (++this.edgeField === this.edgeFields) {
       this.edgeField = 0;
       this.edgeIndex++;
     }
+  }
+
+  private fail(what: string): never {
+    throw new HeapFileError(`Not a readable V8 heap snapshot: ${what}.`);
   }
 
   locationNumber(v: number): void {

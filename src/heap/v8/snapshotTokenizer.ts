@@ -72,18 +72,9 @@ export class SnapshotTokenizer {
     while (i < n) {
       const b = chunk[i]!;
       switch (this.state) {
-        case State.Numbers: {
-          if (b >= 0x30 && b <= 0x39) {
-            this.value = this.value * 10 + (b - 0x30);
-            this.digits = true;
-          } else if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
-            if (this.digits) this.emit();
-            if (b === OPEN_BRACKET) this.depth++;
-            else if (b === CLOSE_BRACKET && --this.depth === 0) this.state = State.KeyOrEnd;
-          } else if (b === MINUS && !this.digits && !this.negative) this.negative = true;
-          else bad(`"${this.key}" holds something other than whole numbers`);
-          break;
-        }
+        case State.Numbers:
+          i = this.numbers(chunk, i);
+          continue;
         case State.Strings: {
           if (this.inString) {
             if (this.escaped) this.escaped = false;
@@ -149,6 +140,40 @@ export class SnapshotTokenizer {
       }
       i++;
     }
+  }
+
+  /** The hot loop: digits of a number list, with the state in locals; returns where the list (or chunk) ends. */
+  private numbers(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    let value = this.value;
+    let digits = this.digits;
+    let i = from;
+    for (; i < n; i++) {
+      const b = chunk[i]!;
+      if (b >= 0x30 && b <= 0x39) {
+        value = value * 10 + (b - 0x30);
+        digits = true;
+        continue;
+      }
+      if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
+        if (digits) {
+          this.value = value;
+          this.emit();
+          value = 0;
+          digits = false;
+        }
+        if (b === OPEN_BRACKET) this.depth++;
+        else if (b === CLOSE_BRACKET && --this.depth === 0) {
+          this.state = State.KeyOrEnd;
+          i++;
+          break;
+        }
+      } else if (b === MINUS && !digits && !this.negative) this.negative = true;
+      else bad(`"${this.key}" holds something other than whole numbers`);
+    }
+    this.value = value;
+    this.digits = digits;
+    return i;
   }
 
   /** Tracks strings and nesting of a value being copied or skipped; true outside a string. */
