@@ -18,6 +18,7 @@ import { showPreviousLogs } from './showPreviousLogs.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { restartWorkload } from './restartWorkload.ts';
+import { openHeapFile } from './openHeapFile.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -64,6 +65,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.clearMemoryAnnotations': () => ctx.allocations.clear(),
     'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),
     'memoryTriage.openAllocationReport': (uri?: vscode.Uri) => ctx.allocations.openFile(uri),
+    'memoryTriage.openHeapFile': (uri?: vscode.Uri) => openHeapFile(ctx, uri),
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),

@@ -273,7 +273,7 @@ export class TrendPanel extends Disposable {
       case 'checkDb':
         this.pool.onMessage(message);
         return;
-      default: // openSite, mapPath, saveReport, findLeaks
+      default: // openSite, mapPath, saveReport, findLeaks, openHeapFile
         this.allocations.onMessage(message);
     }
   }

@@ -32,6 +32,14 @@ export class AllocationsTable {
 
   constructor(container: HTMLElement) {
     this.container = container;
+    // a heap file dropped here (shift-drag from the explorer or the desktop) is read by the host
+    container.addEventListener('dragover', (e) => e.preventDefault());
+    container.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const list = e.dataTransfer?.getData('application/vnd.code.uri-list') || e.dataTransfer?.getData('text/uri-list') || '';
+      const uris = list.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+      if (uris.length) post({ type: 'openHeapFile', uris });
+    });
   }
 
   update(status: AllocationsStatus): void {

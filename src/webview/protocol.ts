@@ -139,4 +139,6 @@ export type FromWebview =
   | { readonly type: 'mapPath'; readonly id: number }
   | { readonly type: 'saveReport' }
   | { readonly type: 'findLeaks' }
+  /** Files dropped on the allocations part, as the uri-list the drop carried. */
+  | { readonly type: 'openHeapFile'; readonly uris: readonly string[] }
   | { readonly type: 'checkDb' };

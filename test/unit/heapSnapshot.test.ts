@@ -55,8 +55,8 @@ test('the committed fixture: Leaky by constructor, its site 1-based at the class
   const line = readFileSync(join(fixtures, 'make.cjs'), 'utf8').split('\n').findIndex((l) => l.startsWith('class Leaky')) + 1;
   const site = report.sites.find((s) => s.functionName === 'Leaky');
   assert.ok(site?.file.endsWith('/make.cjs'), site?.file);
-  assert.equal(site.line, line);
-  assert.equal(site.library, false);
+  assert.equal(site!.line, line);
+  assert.equal(site!.library, false);
   const grown = await readHeapSnapshot(fixture, { newerThanId: maxNodeId - 1 });
   assert.equal(grown.report.method.measure, 'growth');
   assert.equal(grown.report.groups!.reduce((a, g) => a + (g.growthCount ?? 0), 0), 1);
