@@ -1,4 +1,5 @@
 import { defaultSort, filterRows, formatCountdown, SORT_KEYS, sortRows, summaryLine, type SortKey } from './allocationsFormat.ts';
+import { groupsTable } from './allocationGroups.ts';
 import { COLUMNS, el, siteRow, tracebackRow } from './allocationSiteRow.ts';
 import type { AllocationRow, AllocationsStatus, AllocationsView } from './protocol.ts';
 import { post } from './vscodeApi.ts';
@@ -101,7 +102,8 @@ export class AllocationsTable {
     const notes = el('ul', 'alloc-notes');
     notes.append(...view.notes.map((n) => el('li', undefined, n)));
     this.rowsBox = el('div', 'alloc-rows');
-    this.container.replaceChildren(head, summary, ...(view.notes.length > 0 ? [notes] : []), this.controls(), this.rowsBox);
+    const groups = view.groups?.length ? [groupsTable(view.groups)] : [];
+    this.container.replaceChildren(head, summary, ...(view.notes.length > 0 ? [notes] : []), this.controls(), this.rowsBox, ...groups);
     this.renderRows();
   }
 

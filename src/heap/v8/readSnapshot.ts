@@ -31,7 +31,8 @@ export function readHeapSnapshot(path: string, options: ReadSnapshotOptions = {}
   if (signal?.aborted) return Promise.reject(signal.reason);
   const job: SnapshotJob = { path, source: options.source ?? basename(path), ...(options.newerThanId !== undefined ? { newerThanId: options.newerThanId } : {}) };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile(), { workerData: job, stdout: true, stderr: true });
+    // no execArgv: the host's flags (--input-type, --inspect...) are not the worker's
+    const worker = new Worker(workerFile(), { workerData: job, execArgv: [], stdout: true, stderr: true });
     let settled = false;
     const end = (f: () => void) => {
       if (settled) return;
