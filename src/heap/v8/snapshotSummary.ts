@@ -2,6 +2,7 @@
 // from the dominator tree) and by allocation location (V8's `locations`: where each function
 // was defined and each object's constructor is). V8's lines and columns are 0-based; shown 1-based.
 import type { AllocationGroup, AllocationReport, AllocationSite } from '../../triage/model.ts';
+import { isLibraryScript } from './heapProfile.ts';
 import { classRetainedSizes, dominatorTree, retainedSizes } from './dominators.ts';
 import { NO_NODE, type SnapshotGraph } from './snapshotGraph.ts';
 
@@ -83,7 +84,8 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
   return out;
 }
 
-const isLibrary = (file: string) => !file || file.startsWith('node:') || file.includes('/node_modules/') || file.startsWith('script ');
+/** A script the snapshot does not name (`script 12`) is not the service's own code either. */
+const isLibrary = (file: string) => isLibraryScript(file) || file.startsWith('script ');
 
 function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
