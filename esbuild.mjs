@@ -30,6 +30,17 @@ const contexts = [
     target: 'node20',
     external: ['vscode'],
     mainFields: ['module', 'main'],
+    // readSnapshot.ts finds its worker by __dirname when bundled; import.meta only serves the .ts source
+    logOverride: { 'empty-import-meta': 'silent' },
+  }),
+  // the heap-snapshot reader's worker thread, loaded from beside dist/extension.js
+  await esbuild.context({
+    ...common,
+    entryPoints: ['src/heap/v8/snapshotWorker.ts'],
+    outfile: 'dist/snapshotWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   }),
 ];
 if (webviewEntries.length > 0) {

@@ -44,6 +44,10 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
       mapPath: (id) => void allocations?.mapPath(id),
       save: () => void vscode.commands.executeCommand('memoryTriage.saveAllocationReport'),
       findLeaks: () => void vscode.commands.executeCommand('memoryTriage.findLeakingLines', trend.current.target?.pods[0]),
+      openHeapFile: (uris) => {
+        const file = uris.find((u) => u.startsWith('file:'));
+        void vscode.commands.executeCommand('memoryTriage.openHeapFile', file ? vscode.Uri.parse(file, true) : undefined);
+      },
     },
     poolActions: { checkAgain: () => void vscode.commands.executeCommand('memoryTriage.checkDbConnections', dbChecks?.againTarget ?? trend.current.target?.pods[0]) },
     log,

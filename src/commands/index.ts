@@ -24,6 +24,7 @@ import type { IncidentStore } from '../views/incidentStore.ts';
 import type { EscalationLevel } from '../triage/escalation.ts';
 import { endIncident, startIncident, writeIncidentReport } from './incident.ts';
 import { scaleOut } from './scaleOut.ts';
+import { openHeapFile } from './openHeapFile.ts';
 
 // Everything a command handler may use; extension.ts builds it once.
 export interface CommandContext {
@@ -76,6 +77,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.clearMemoryAnnotations': () => ctx.allocations.clear(),
     'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),
     'memoryTriage.openAllocationReport': (uri?: vscode.Uri) => ctx.allocations.openFile(uri),
+    'memoryTriage.openHeapFile': (uri?: vscode.Uri) => openHeapFile(ctx, uri),
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),

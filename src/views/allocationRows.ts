@@ -57,6 +57,9 @@ function row(site: AllocationSite, id: number, report: AllocationReport, locate:
 }
 
 /** The top MAX_ROWS sites (by growth, else size); `id` stays the site's index in report.sites. */
+/** Constructors shown under the sites: the biggest; the saved report keeps them all. */
+const MAX_GROUPS = 100;
+
 export function allocationRows(report: AllocationReport, locate: (file: string) => SiteLocation): AllocationRow[] {
   const order = report.sites.map((_, i) => i).sort(rank(report));
   // many sites share a file, and a lookup may walk the workspace's file list: once a file
@@ -76,5 +79,6 @@ export function allocationsView(report: AllocationReport, title: string, locate:
     totalBytes: finite(report.totalBytes) ?? 0,
     growthBytes: finite(report.growthBytes),
     rows: allocationRows(report, locate),
+    ...(report.groups?.length ? { groups: report.groups.slice(0, MAX_GROUPS) } : {}),
   };
 }

@@ -8,9 +8,11 @@ export interface AllocationActions {
   mapPath(id: number): void;
   save(): void;
   findLeaks(): void;
+  /** Read a heap file dropped on the panel (file: URIs only). */
+  openHeapFile(uris: readonly string[]): void;
 }
 
-export type AllocationMessage = Extract<FromWebview, { type: 'openSite' | 'mapPath' | 'saveReport' | 'findLeaks' }>;
+export type AllocationMessage = Extract<FromWebview, { type: 'openSite' | 'mapPath' | 'saveReport' | 'findLeaks' | 'openHeapFile' }>;
 
 /**
  * The allocations part of the trend panel, host side: what it shows now, and the page's requests
@@ -52,6 +54,9 @@ export class AllocationsPart {
       case 'findLeaks':
         // a second capture while one runs would inject into the same process twice
         if (this.status.kind !== 'capturing') actions.findLeaks();
+        return;
+      case 'openHeapFile':
+        if (Array.isArray(message.uris)) actions.openHeapFile(message.uris.filter((u): u is string => typeof u === 'string').slice(0, 16));
         return;
     }
   }

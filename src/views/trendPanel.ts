@@ -273,7 +273,7 @@ export class TrendPanel extends Disposable {
       case 'chartImage':
         this.images.onAnswer(message);
         return;
-      default: // openSite, mapPath, saveReport, findLeaks
+      default: // openSite, mapPath, saveReport, findLeaks, openHeapFile
         this.allocations.onMessage(message);
     }
   }

@@ -1,4 +1,5 @@
 import { defaultSort, filterRows, formatCountdown, SORT_KEYS, sortRows, summaryLine, type SortKey } from './allocationsFormat.ts';
+import { groupsTable } from './allocationGroups.ts';
 import { COLUMNS, el, siteRow, tracebackRow } from './allocationSiteRow.ts';
 import type { AllocationRow, AllocationsStatus, AllocationsView } from './protocol.ts';
 import { post } from './vscodeApi.ts';
@@ -32,6 +33,14 @@ export class AllocationsTable {
 
   constructor(container: HTMLElement) {
     this.container = container;
+    // a heap file dropped here (shift-drag from the explorer or the desktop) is read by the host
+    container.addEventListener('dragover', (e) => e.preventDefault());
+    container.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const list = e.dataTransfer?.getData('application/vnd.code.uri-list') || e.dataTransfer?.getData('text/uri-list') || '';
+      const uris = list.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+      if (uris.length) post({ type: 'openHeapFile', uris });
+    });
   }
 
   update(status: AllocationsStatus): void {
@@ -93,7 +102,8 @@ export class AllocationsTable {
     const notes = el('ul', 'alloc-notes');
     notes.append(...view.notes.map((n) => el('li', undefined, n)));
     this.rowsBox = el('div', 'alloc-rows');
-    this.container.replaceChildren(head, summary, ...(view.notes.length > 0 ? [notes] : []), this.controls(), this.rowsBox);
+    const groups = view.groups?.length ? [groupsTable(view.groups)] : [];
+    this.container.replaceChildren(head, summary, ...(view.notes.length > 0 ? [notes] : []), this.controls(), this.rowsBox, ...groups);
     this.renderRows();
   }
 

@@ -1,6 +1,6 @@
 // The only way data moves between the extension host and the trend webview. Both sides import
 // these types; the webview never fetches anything itself (ARCHITECTURE.md).
-import type { MemoryTrend, PoolFigures, PoolVerdictKind, SocketGroup } from '../triage/model.ts';
+import type { AllocationGroup, MemoryTrend, PoolFigures, PoolVerdictKind, SocketGroup } from '../triage/model.ts';
 import type { ContainerTrend } from '../triage/trendVerdict.ts';
 import type { PodScope } from '../prometheus/promql.ts';
 import type { RangeId } from '../prometheus/step.ts';
@@ -87,6 +87,8 @@ export interface AllocationsView {
   readonly totalBytes: number;
   readonly growthBytes?: number;
   readonly rows: readonly AllocationRow[];
+  /** A heap file's objects by constructor or type (largest retained first), when it says. */
+  readonly groups?: readonly AllocationGroup[];
 }
 
 export type AllocationsStatus =
@@ -145,5 +147,7 @@ export type FromWebview =
   | { readonly type: 'saveReport' }
   | { readonly type: 'findLeaks' }
   | { readonly type: 'checkDb' }
+  /** Files dropped on the allocations part, as the uri-list the drop carried. */
+  | { readonly type: 'openHeapFile'; readonly uris: readonly string[] }
   /** The answer to chartImage: a data:image/png URL, or why there is none (no chart drawn yet). */
   | { readonly type: 'chartImage'; readonly id: number; readonly dataUrl?: string; readonly reason?: string };

@@ -95,3 +95,11 @@ test('the view carries the figures the summary line says', () => {
   assert.equal(view.rows.length, 1);
   assert.deepEqual(allocationsView({ ...report([]), method: { description: 'heap file', measure: 'size' } }, 'x', mapped).notes, []);
 });
+
+test('a heap file\'s constructors go to the view, the biggest 100; a report without them sends none', () => {
+  const groups = Array.from({ length: 150 }, (_, i) => ({ name: `C${i}`, count: 1, selfBytes: 8, retainedBytes: 1000 - i }));
+  const view = allocationsView({ ...report([]), groups }, 'x', mapped);
+  assert.equal(view.groups?.length, 100);
+  assert.equal(view.groups?.[0]?.name, 'C0');
+  assert.equal(allocationsView(report([]), 'x', mapped).groups, undefined);
+});

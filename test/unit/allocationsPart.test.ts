@@ -21,6 +21,7 @@ function part() {
     mapPath: (id) => calls.push(['mapPath', id]),
     save: () => calls.push(['save']),
     findLeaks: () => calls.push(['findLeaks']),
+    openHeapFile: (uris) => calls.push(['openHeapFile', uris]),
   };
   return { p: new AllocationsPart((m) => posted.push(m), actions), posted, calls };
 }
@@ -68,4 +69,16 @@ test('without actions the messages are dropped', () => {
   const p = new AllocationsPart(() => undefined, undefined);
   p.set(ready);
   assert.doesNotThrow(() => p.onMessage({ type: 'openSite', id: 7 }));
+});
+
+test('a drop on the page passes on its URIs as strings only, a bounded number of them', () => {
+  const { p, calls } = part();
+  p.onMessage({ type: 'openHeapFile', uris: ['file:///tmp/a.heapsnapshot', 7 as unknown as string, ...Array.from({ length: 40 }, (_, i) => `file:///x${i}`)] });
+  assert.equal(calls.length, 1);
+  const uris = calls[0]![1] as string[];
+  assert.equal(uris[0], 'file:///tmp/a.heapsnapshot');
+  assert.equal(uris.length, 16);
+  assert.ok(uris.every((u) => typeof u === 'string'));
+  p.onMessage({ type: 'openHeapFile', uris: 'file:///tmp/a' as unknown as string[] });
+  assert.equal(calls.length, 1);
 });

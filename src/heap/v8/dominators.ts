@@ -1,0 +1,149 @@
+// Dominator tree and retained sizes over a graph in typed arrays (Cooper, Harvey and Kennedy's
+// iterative algorithm, "A Simple, Fast Dominance Algorithm", over DFS postorder numbers). An
+// object's retained size is its own plus that of every object it dominates: what freeing it frees.
+import { NO_NODE } from './snapshotGraph.ts';
+
+export interface DominatorTree {
+  /** Nodes reachable from the root, in DFS postorder: the root is last. */
+  readonly order: Uint32Array;
+  /** Immediate dominator of each node (node index); the root's is itself, NO_NODE when unreachable. */
+  readonly idom: Uint32Array;
+}
+
+const SEEN = NO_NODE - 1;
+
+/** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]); an edge of NO_NODE is ignored. */
+export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, root = 0): DominatorTree {
+  const post = new Uint32Array(nodeCount).fill(NO_NODE);
+  const order = new Uint32Array(nodeCount);
+  let count = 0;
+  {
+    const stack = new Uint32Array(nodeCount);
+    const cursor = new Uint32Array(nodeCount);
+    let top = 0;
+    stack[0] = root;
+    cursor[0] = firstEdge[root]!;
+    post[root] = SEEN;
+    while (top >= 0) {
+      const v = stack[top]!;
+      const e = cursor[top]!;
+      if (e < firstEdge[v + 1]!) {
+        cursor[top] = e + 1;
+        const w = edgeTo[e]!;
+        if (w !== NO_NODE && post[w] === NO_NODE) {
+          post[w] = SEEN;
+          top++;
+          stack[top] = w;
+          cursor[top] = firstEdge[w]!;
+        }
+      } else {
+        post[v] = count;
+        order[count++] = v;
+        top--;
+      }
+    }
+  }
+  // predecessors of each reachable node, as postorder numbers
+  const predStart = new Uint32Array(count + 1);
+  for (let p = 0; p < count; p++) {
+    const v = order[p]!;
+    for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+      const w = edgeTo[e]!;
+      if (w !== NO_NODE) predStart[post[w]! + 1]!++;
+    }
+  }
+  for (let p = 0; p < count; p++) predStart[p + 1]! += predStart[p]!;
+  const preds = new Uint32Array(predStart[count]!);
+  const fill = predStart.slice(0, count);
+  for (let p = 0; p < count; p++) {
+    const v = order[p]!;
+    for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
+      const w = edgeTo[e]!;
+      if (w !== NO_NODE) preds[fill[post[w]!]!++] = p;
+    }
+  }
+  const dom = new Uint32Array(count).fill(NO_NODE);
+  const rootP = count - 1;
+  dom[rootP] = rootP;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let p = rootP - 1; p >= 0; p--) {
+      let d = NO_NODE;
+      for (let k = predStart[p]!, end = predStart[p + 1]!; k < end; k++) {
+        const q = preds[k]!;
+        if (dom[q] === NO_NODE) continue;
+        if (d === NO_NODE) {
+          d = q;
+          continue;
+        }
+        let a = q;
+        let b = d;
+        while (a !== b) {
+          while (a < b) a = dom[a]!;
+          while (b < a) b = dom[b]!;
+        }
+        d = a;
+      }
+      if (dom[p] !== d) {
+        dom[p] = d;
+        changed = true;
+      }
+    }
+  }
+  const idom = new Uint32Array(nodeCount).fill(NO_NODE);
+  for (let p = 0; p < count; p++) idom[order[p]!] = order[dom[p]!]!;
+  return { order: order.slice(0, count), idom };
+}
+
+/** Retained size of every node; an unreachable node retains only itself. */
+export function retainedSizes(selfSize: Float64Array, tree: DominatorTree): Float64Array {
+  const retained = Float64Array.from(selfSize);
+  const { order, idom } = tree;
+  for (let p = 0; p < order.length - 1; p++) {
+    const v = order[p]!;
+    retained[idom[v]!]! += retained[v]!;
+  }
+  return retained;
+}
+
+/**
+ * Retained size of each class (constructor) without counting twice: an object dominated by
+ * another of its class is already inside that one's retained size (as DevTools sums it).
+ */
+export function classRetainedSizes(classOf: Uint32Array, classCount: number, retained: Float64Array, tree: DominatorTree): Float64Array {
+  const { order, idom } = tree;
+  const n = classOf.length;
+  const sums = new Float64Array(classCount);
+  const root = order[order.length - 1]!;
+  // children of each node in the dominator tree
+  const childStart = new Uint32Array(n + 1);
+  for (let p = 0; p < order.length - 1; p++) childStart[idom[order[p]!]! + 1]!++;
+  for (let v = 0; v < n; v++) childStart[v + 1]! += childStart[v]!;
+  const children = new Uint32Array(Math.max(1, order.length - 1));
+  const fill = childStart.slice(0, n);
+  for (let p = 0; p < order.length - 1; p++) children[fill[idom[order[p]!]!]!++] = order[p]!;
+  const open = new Uint32Array(classCount);
+  const stack = new Uint32Array(order.length);
+  const cursor = new Uint32Array(order.length);
+  let top = 0;
+  stack[0] = root;
+  cursor[0] = childStart[root]!;
+  if (open[classOf[root]!]++ === 0) sums[classOf[root]!]! += retained[root]!;
+  while (top >= 0) {
+    const v = stack[top]!;
+    const c = cursor[top]!;
+    if (c < childStart[v + 1]!) {
+      cursor[top] = c + 1;
+      const w = children[c]!;
+      if (open[classOf[w]!]++ === 0) sums[classOf[w]!]! += retained[w]!;
+      top++;
+      stack[top] = w;
+      cursor[top] = childStart[w]!;
+    } else {
+      open[classOf[v]!]!--;
+      top--;
+    }
+  }
+  for (let v = 0; v < n; v++) if (idom[v] === NO_NODE) sums[classOf[v]!]! += retained[v]!;
+  return sums;
+}
