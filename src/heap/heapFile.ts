@@ -1,9 +1,10 @@
 // Open Heap File: which reader a file goes to, by its content first (a file may be misnamed or
 // renamed) and its name second, and the one call that reads it into an AllocationReport.
-// Go pprof decoding plugs in through `heapFileReaders.pprof`.
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AllocationReport } from '../triage/model.ts';
+import { PprofError } from './go/pprofProfile.ts';
+import { readPprof } from './go/pprofReport.ts';
 import { parseReport, REPORT_FORMAT } from './reportFile.ts';
 import { readHeapProfile } from './v8/heapProfile.ts';
 import { HeapFileError } from './v8/heapFileError.ts';
@@ -53,11 +54,22 @@ async function text(path: string, size: number): Promise<string> {
   return readFile(path, 'utf8');
 }
 
+// Go's reader refuses more (pprofProfile.ts); the file is not read whole past it.
+const MAX_PPROF_FILE = 64 * 2 ** 20;
+
 export const heapFileReaders: Partial<Record<HeapFileKind, HeapFileReader>> = {
   heapsnapshot: async (path, options) => (await readHeapSnapshot(path, options)).report,
   heapprofile: async (path) => {
     const info = await stat(path);
     return readHeapProfile(await text(path, info.size), { source: basename(path), takenAt: info.mtime });
+  },
+  pprof: async (path) => {
+    if ((await stat(path)).size > MAX_PPROF_FILE) throw new HeapFileError(`${basename(path)} is more than ${MAX_PPROF_FILE / 2 ** 20} MiB: a Go heap profile is smaller.`);
+    try {
+      return readPprof(await readFile(path), { sourceFile: path });
+    } catch (err) {
+      throw err instanceof PprofError ? new HeapFileError(`${basename(path)}: ${err.message}`) : err;
+    }
   },
   report: async (path) => {
     const report = parseReport(await text(path, (await stat(path)).size));
