@@ -30,4 +30,11 @@ export async function createAlertRules(ctx: CommandContext, format?: unknown): P
   const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
   await vscode.window.showTextDocument(doc, { preview: false });
   ctx.log.info(`Alert rules (${picked.label}) written for ${scopes.length} workload(s) in ${session.describe()}`);
+  // The report's checklist ticks "Add memory alerts" from this entry; the rules are written, not applied.
+  ctx.timeline.record({
+    kind: 'action', at: new Date().toISOString(), action: 'alert-rules', outcome: 'applied',
+    target: { context: session.contextName, namespace: snapshot.pods[0]?.ref.namespace ?? '', kind: 'PrometheusRule', name: 'memory alerts' },
+    change: `memory alert rules (${picked.label}) for ${scopes.length} workload(s)`,
+    detail: 'opened as an unsaved YAML document, to review and apply with kubectl apply -f (or add to rule_files)',
+  });
 }
