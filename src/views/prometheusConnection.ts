@@ -19,7 +19,12 @@ export interface KubeAccess {
   readonly contextName: string;
 }
 
-const rememberedKey = (context: string) => `memoryTriage.prometheus.service:${context}`;
+/** A pick is kept per context and its cluster's server: another cluster under the same context name asks anew. */
+function rememberedKey(access: KubeAccess): string {
+  const cluster = access.kubeConfig.getContextObject(access.contextName)?.cluster;
+  const server = (cluster && access.kubeConfig.getCluster(cluster)?.server) || '';
+  return `memoryTriage.prometheus.service:${access.contextName}@${server}`;
+}
 const secretKey = (url: string) => `memoryTriage.prometheus.auth:${url}`;
 
 /** The user closed the pick among several services: asking again on its own would nag. */
@@ -120,7 +125,7 @@ export class PrometheusConnections extends Disposable {
   /** Discovers again and lets the user choose, even when one was remembered. */
   async chooseService(access: KubeAccess): Promise<ServiceRef | undefined> {
     this.dismissed.delete(access.contextName);
-    await this.extension.globalState.update(rememberedKey(access.contextName), undefined);
+    await this.extension.globalState.update(rememberedKey(access), undefined);
     this.drop();
     return this.serviceFor(access, '');
   }
@@ -163,7 +168,7 @@ export class PrometheusConnections extends Disposable {
       if (!ref) throw new PrometheusError(`"${setting}" is not namespace/name:port.`, 'Example: monitoring/prometheus-server:9090 (prefix https: for a TLS port).');
       return ref;
     }
-    const remembered = parseServiceRef(this.extension.globalState.get<string>(rememberedKey(access.contextName)) ?? '');
+    const remembered = parseServiceRef(this.extension.globalState.get<string>(rememberedKey(access)) ?? '');
     if (remembered) return remembered;
     if (this.dismissed.has(access.contextName)) throw new PrometheusNotChosenError();
     const candidates = await discoverPrometheus(access.kubeConfig);
@@ -174,7 +179,7 @@ export class PrometheusConnections extends Disposable {
       this.dismissed.add(access.contextName);
       throw new PrometheusNotChosenError();
     }
-    await this.extension.globalState.update(rememberedKey(access.contextName), formatServiceRef(chosen));
+    await this.extension.globalState.update(rememberedKey(access), formatServiceRef(chosen));
     return chosen;
   }
 
