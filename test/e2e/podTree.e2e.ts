@@ -43,7 +43,7 @@ const podRows = (rows: TreeRow[]) => rows.filter((r) => /^api-/.test(r.label) &&
 
 before(async () => {
   cluster = await startCluster({ config: fastDemo(), prometheus: false });
-  wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.metricsInterval': 3 } });
+  wb = await openWorkbench({ settings: { 'memoryTriage.kubeconfig': cluster.kubeconfigPath, 'memoryTriage.labelSelector': 'app=api', 'memoryTriage.metricsInterval': 3 } });
 });
 
 after(async () => {
