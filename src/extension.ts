@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): { pods: PodTree; tre
     thresholds: () => pods.thresholds,
     selections: pods.view.onDidChangeSelection,
     listedPods: () => pods.snapshot?.pods ?? [],
+    treeContext: () => pods.session?.contextName,
     allocationActions: {
       open: (id, frame) => void allocations?.open(id, frame),
       mapPath: (id) => void allocations?.mapPath(id),

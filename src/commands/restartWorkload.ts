@@ -91,8 +91,9 @@ export function rolloutFollower(ctx: CommandContext, kind: RolloutKind, namespac
 // from the pod-template-hash, and the restart must act on the objects the owner references name.
 export function asPicked(item: unknown): Picked | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
-  const c = item as { pods?: readonly { ref?: { namespace?: string; name?: string } }[]; pod?: { ref?: { namespace?: string; name?: string } } };
-  const ref = c.pod?.ref ?? (Array.isArray(c.pods) ? c.pods[0]?.ref : undefined);
+  const c = item as { pods?: readonly { ref?: { namespace?: string; name?: string } }[]; pod?: { ref?: { namespace?: string; name?: string } }; ref?: { namespace?: string; name?: string }; containers?: unknown };
+  // a bare PodMemory too (the trend panel's pod)
+  const ref = c.pod?.ref ?? (Array.isArray(c.pods) ? c.pods[0]?.ref : undefined) ?? (Array.isArray(c.containers) ? c.ref : undefined);
   return ref?.name && ref.namespace ? { kind: 'Pod', namespace: ref.namespace, name: ref.name } : undefined;
 }
 

@@ -27,6 +27,11 @@ export function trendHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 </div>
 <div id="ranges" role="group" aria-label="Time range"></div>
 <button id="refresh" title="Query Prometheus again">Refresh</button>
+<span id="resolve" role="group" aria-label="Resolve" hidden>
+<button id="resolve-restart" data-action="restart" title="Restart Workload (Option A): the pod's workload, through the dry run, the diff and a confirmation">Restart</button>
+<button id="resolve-raiseLimit" data-action="raiseLimit" title="Raise Memory Limit (Option B): a limit proposed from the history, through the dry run, the diff and a confirmation">Raise Limit</button>
+<button id="resolve-scaleOut" data-action="scaleOut" title="Scale Out (Option D): more replicas (or an HPA's minReplicas), through the dry run, the diff and a confirmation">Scale Out</button>
+</span>
 <button id="log" title="Show the Memory Triage log">Log</button>
 </header>
 <section id="trend" role="tabpanel" aria-labelledby="tab-trend">

@@ -16,6 +16,7 @@ import type { KubeAccess, PrometheusConnections } from './prometheusConnection.t
 import { adoptTrendWebview } from './trendWebview.ts';
 import { parseSavedTrend } from './trendRestore.ts';
 import { passesOnItsOwn, sameTarget } from './trendPanelRules.ts';
+import { resolveAllowed, ResolvePart } from './resolvePart.ts';
 import { currentPods, targetForItem } from './trendTargets.ts';
 
 /** What to chart: a scope of pods in one context, and the pods as the tree knows them. */
@@ -41,6 +42,7 @@ export interface TrendPanelDeps {
   readonly allocationActions?: AllocationActions;
   /** What the connections part's button does (check the pod again). */
   readonly poolActions?: PoolActions;
+  readonly treeContext?: () => string | undefined; // the tree session's context: the resolution buttons act through it only
 }
 
 export const TREND_VIEW_TYPE = 'memoryTriage.trend';
@@ -62,6 +64,8 @@ export class TrendPanel extends Disposable {
   private readonly deps: TrendPanelDeps;
   private readonly allocations: AllocationsPart;
   private readonly pool: PoolPart;
+  /** The Restart / Raise Limit / Scale Out buttons (public: the suite runs them as the page asks). */
+  readonly resolution: ResolvePart;
   private readonly images = new ChartImageRequests((m) => this.post(m));
 
   constructor(deps: TrendPanelDeps) {
@@ -69,8 +73,8 @@ export class TrendPanel extends Disposable {
     this.deps = deps;
     this.allocations = new AllocationsPart((m) => this.post(m), deps.allocationActions);
     this.pool = new PoolPart((m) => this.post(m), deps.poolActions);
-    this.register({ dispose: () => this.panel?.dispose() });
-    this.register({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.resolution = this.register(new ResolvePart((m) => this.post(m), () => this.target, deps.treeContext ?? (() => undefined)));
+    this.register({ dispose: () => { clearTimeout(this.refreshTimer); this.panel?.dispose(); } });
     // A new threshold changes the threshold line and the verdicts, not the figures: no new query.
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('memoryTriage.warningThreshold') || e.affectsConfiguration('memoryTriage.criticalThreshold')) this.rejudge();
@@ -243,6 +247,7 @@ export class TrendPanel extends Disposable {
       status: this.status,
       allocations: this.allocations.current,
       pool: this.pool.current,
+      resolveAllowed: resolveAllowed(),
     };
   }
 
@@ -264,15 +269,10 @@ export class TrendPanel extends Disposable {
         this.deps.connections.askAgain(); // a dismissed pick of a Prometheus service is offered again
         void this.load();
         return;
-      case 'showLog':
-        void vscode.commands.executeCommand('memoryTriage.showLog');
-        return;
-      case 'checkDb':
-        this.pool.onMessage(message);
-        return;
-      case 'chartImage':
-        this.images.onAnswer(message);
-        return;
+      case 'showLog': void vscode.commands.executeCommand('memoryTriage.showLog'); return;
+      case 'checkDb': this.pool.onMessage(message); return;
+      case 'chartImage': this.images.onAnswer(message); return;
+      case 'resolve': void this.resolution.run(message.action); return;
       default: // openSite, mapPath, saveReport, findLeaks, openHeapFile
         this.allocations.onMessage(message);
     }

@@ -26,7 +26,12 @@ export interface TrendViewState {
   readonly allocations: AllocationsStatus;
   /** Step 4: the connections part (pool in the live process, the pod's sockets). */
   readonly pool: PoolStatus;
+  /** Issue 11: the resolution buttons are shown (not read-only, a trusted workspace). */
+  readonly resolveAllowed: boolean;
 }
+
+/** The resolution buttons: Restart Workload (A), Raise Memory Limit (B), Scale Out (D). */
+export type ResolveAction = 'restart' | 'raiseLimit' | 'scaleOut';
 
 export type TrendStatus =
   | { readonly kind: 'empty'; readonly message: string }
@@ -130,6 +135,7 @@ export type ToWebview =
   | { readonly type: 'persist'; readonly state: SavedTrend }
   | { readonly type: 'allocations'; readonly status: AllocationsStatus }
   | { readonly type: 'pool'; readonly status: PoolStatus }
+  | { readonly type: 'resolveAllowed'; readonly allowed: boolean }
   /** The post-incident report asks for the chart on screen as a PNG. */
   | { readonly type: 'chartImage'; readonly id: number };
 
@@ -147,6 +153,8 @@ export type FromWebview =
   | { readonly type: 'saveReport' }
   | { readonly type: 'findLeaks' }
   | { readonly type: 'checkDb' }
+  /** A resolution button on the panel's pod; the host checks the action before running anything. */
+  | { readonly type: 'resolve'; readonly action: ResolveAction }
   /** Files dropped on the allocations part, as the uri-list the drop carried. */
   | { readonly type: 'openHeapFile'; readonly uris: readonly string[] }
   /** The answer to chartImage: a data:image/png URL, or why there is none (no chart drawn yet). */

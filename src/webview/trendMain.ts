@@ -1,7 +1,7 @@
 import type uPlot from 'uplot';
 import { AllocationsTable } from './allocationsTable.ts';
 import { PoolTable } from './poolTable.ts';
-import { NO_SAMPLES, type AllocationsStatus, type PoolStatus, type RangeId, type ToWebview, type TrendViewState } from './protocol.ts';
+import { NO_SAMPLES, type AllocationsStatus, type PoolStatus, type RangeId, type ResolveAction, type ToWebview, type TrendViewState } from './protocol.ts';
 import { chartDataUrl } from './chartImage.ts';
 import { drawChart } from './trendChart.ts';
 import { renderTable } from './trendTable.ts';
@@ -27,6 +27,11 @@ const source = byId<HTMLParagraphElement>('source');
 const refresh = byId<HTMLButtonElement>('refresh');
 refresh.addEventListener('click', () => post({ type: 'refresh' }));
 byId<HTMLButtonElement>('log').addEventListener('click', () => post({ type: 'showLog' }));
+// Restart / Raise Limit / Scale Out on the panel's pod; shown only when the host allows changes
+const resolve = byId<HTMLSpanElement>('resolve');
+for (const action of ['restart', 'raiseLimit', 'scaleOut'] as const satisfies readonly ResolveAction[]) {
+  byId<HTMLButtonElement>(`resolve-${action}`).addEventListener('click', () => post({ type: 'resolve', action }));
+}
 
 type Tab = 'trend' | 'allocations' | 'connections';
 const TABS: readonly Tab[] = ['trend', 'allocations', 'connections'];
@@ -167,6 +172,7 @@ onMessage((message: ToWebview) => {
   switch (message.type) {
     case 'hydrate':
       state = message.state;
+      resolve.hidden = !state.resolveAllowed;
       showAllocations(state.allocations);
       showPool(state.pool);
       break;
@@ -180,6 +186,9 @@ onMessage((message: ToWebview) => {
       break;
     case 'persist':
       saveState(message.state);
+      return;
+    case 'resolveAllowed':
+      resolve.hidden = !message.allowed;
       return;
     case 'allocations':
       if (state) state = { ...state, allocations: message.status };
