@@ -34,6 +34,10 @@ export interface CodeServerOptions {
   readonly echo?: (chunk: string) => void;
   /** fixed port; default: any free one */
   readonly port?: number;
+  /** keep VS Code's workspace trust on: a folder never trusted opens in restricted mode */
+  readonly workspaceTrust?: boolean;
+  /** user keybindings (User/keybindings.json) */
+  readonly keybindings?: readonly { readonly key: string; readonly command: string; readonly when?: string }[];
 }
 
 export interface CodeServer {
@@ -59,6 +63,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     mkdirSync(join(userDataDir, scope), { recursive: true });
     writeFileSync(join(userDataDir, scope, 'settings.json'), JSON.stringify({ ...WORKBENCH_DEFAULTS, ...options.settings }, null, 2));
   }
+  if (options.keybindings) writeFileSync(join(userDataDir, 'User', 'keybindings.json'), JSON.stringify(options.keybindings, null, 2));
   // An empty config file and XDG_DATA_HOME keep code-server from writing into ~/.config and ~/.local.
   const config = join(options.stateDir, 'config.yaml');
   writeFileSync(config, '');
@@ -78,7 +83,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     entry, ...common,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     options.folder,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from '../../scripts/codeServer.ts';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/codeServer.ts';
 import { launchChromium } from './browser.ts';
 import { commandPalette, notificationTexts, outputText, treeRows, type TreeRow } from './workbenchDom.ts';
 
@@ -28,6 +28,9 @@ export interface WorkbenchOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** browser viewport; screenshots have this size */
   readonly viewport?: { width: number; height: number };
+  /** workspace trust on (the folder then opens in restricted mode), and user keybindings */
+  readonly workspaceTrust?: boolean;
+  readonly keybindings?: CodeServerOptions['keybindings'];
 }
 
 let packaged: string | undefined;
@@ -141,7 +144,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startCodeServer({ folder, stateDir, settings, vsixes: [vsix], env: options.env });
+    server = await startCodeServer({ folder, stateDir, settings, vsixes: [vsix], env: options.env, workspaceTrust: options.workspaceTrust, keybindings: options.keybindings });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
