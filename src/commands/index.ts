@@ -15,6 +15,7 @@ import { selectContext, selectNamespace, setLabelSelector } from './scopeCommand
 import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
+import { showEvents } from './showEvents.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { raiseMemoryLimit } from './raiseMemoryLimit.ts';
@@ -80,6 +81,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.openHeapFile': (uri?: vscode.Uri) => openHeapFile(ctx, uri),
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
+    'memoryTriage.showEvents': (item?: unknown) => showEvents(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
     'memoryTriage.createAlertRules': (format?: unknown) => createAlertRules(ctx, format),

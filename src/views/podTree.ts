@@ -14,6 +14,7 @@ import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
 import type { SeenKill } from '../triage/verificationEvidence.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
+import { PodDetails } from './podDetails.ts';
 import { ContainerItem, PodItem } from './podTreeItems.ts';
 import type { PoolStore } from './poolStore.ts';
 import type { ScopeStore } from './scopeStore.ts';
@@ -56,13 +57,15 @@ export class PodTree extends Disposable {
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
   private suggested: { session: ClusterSession; selectors: string[] } | undefined;
+  /** The tooltip's events and node, read on hover through the current session. */
+  readonly details = new PodDetails(() => this.currentSession?.kubeConfig);
 
   /** `pools`: step 4's results, drawn as a row under each pod checked. */
   constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore) {
     super();
     this.scopes = scopes;
     this.log = log;
-    this.provider = this.register(new PodTreeProvider((uid) => pools?.get(uid)?.report));
+    this.provider = this.register(new PodTreeProvider((uid) => pools?.get(uid)?.report, (pod, signal) => this.details.markdown(pod, signal)));
     if (pools) this.register(pools.onDidChange(() => this.redraw()));
     this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     // Hidden during a refresh: the refresh stops the monitor once it has its answer.

@@ -86,8 +86,12 @@ suite('pod tree (step 1)', () => {
       const icon = pod.iconPath as { light: vscode.Uri; dark: vscode.Uri };
       assert.equal(icon.light.scheme, 'data');
       assert.notEqual(icon.light.toString(), icon.dark.toString());
-      const resolved = tree.provider.resolveTreeItem(new vscode.TreeItem(pod.label!), pod);
-      assert.match((resolved.tooltip as vscode.MarkdownString).value, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+      const resolved = await tree.provider.resolveTreeItem(new vscode.TreeItem(pod.label!), pod);
+      const tooltip = (resolved.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+      // read on hover through the session: the node's memory state and the pod's last events
+      assert.match(tooltip, /Node emulator\\-node: MemoryPressure False · allocatable \d+(\.\d+)? GiB of 24 GiB/);
+      assert.match(tooltip, /\*\*Events\*\* \(newest \d of \d+; Show Events for all\):\n- .*\*\*(Started|Created|Pulled|Scheduled)\*\*/);
     }
   });
 
