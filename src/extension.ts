@@ -24,9 +24,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return core;
   };
   const host = new PodViewHost(() => void load());
+  // a bundle that cannot load (a broken install) is said once per command, not an unhandled rejection
+  const run = async (id: (typeof COMMAND_IDS)[number], args: unknown[]): Promise<unknown> => {
+    let loaded: Core;
+    try {
+      loaded = load();
+    } catch (err) {
+      log.error(`Could not load dist/core.js: ${err instanceof Error && err.stack ? err.stack : String(err)}`);
+      void vscode.window.showErrorMessage(`Memory Triage could not load: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    return loaded.run(id, args);
+  };
   context.subscriptions.push(
     log, host,
-    ...COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => load().run(id, args))),
+    ...COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, args))),
     // After a reload VS Code hands back the panel it had open with the state the page saved.
     vscode.window.registerWebviewPanelSerializer(TREND_VIEW_TYPE, { deserializeWebviewPanel: (panel, saved) => load().api.trend.revive(panel, saved) }),
   );

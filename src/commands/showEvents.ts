@@ -2,17 +2,14 @@ import * as vscode from 'vscode';
 import { podEvents } from '../cluster/podEvents.ts';
 import { eventsDocument } from '../triage/events.ts';
 import type { CommandContext } from './index.ts';
-import { pickPod } from './targetPick.ts';
+import { pickPod, sessionOrSay } from './targetPick.ts';
 
 // The pod's events and its node's memory events (OOMKilling, pressure, evictions), newest first,
 // in a read-only document beside the logs: what `kubectl events --for pod/x` and the node's
 // `kubectl describe` would show, without leaving the editor.
 export async function showEvents(ctx: CommandContext, item?: unknown): Promise<void> {
-  const session = ctx.pods.session;
-  if (!session) {
-    void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
-    return;
-  }
+  const session = sessionOrSay(ctx);
+  if (!session) return;
   const pod = await pickPod(ctx, item, 'Events of which pod?');
   if (!pod) return;
   const { namespace, name } = pod.ref;

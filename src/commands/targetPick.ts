@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ClusterSession } from '../cluster/session.ts';
 import type { ContainerMemory, PodMemory } from '../triage/model.ts';
 import type { CommandContext } from './index.ts';
 
@@ -25,6 +26,13 @@ function asPicked(item: unknown): Candidate | undefined {
   if (c.container) return { pod, container: c.container };
   const apps = pod.containers.filter((x) => x.role !== 'init');
   return { pod, container: apps.length === 1 ? apps[0] : undefined };
+}
+
+/** The tree's session, or undefined after saying that the Pods view must choose a context first. */
+export function sessionOrSay(ctx: CommandContext): ClusterSession | undefined {
+  const session = ctx.pods.session;
+  if (!session) void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
+  return session;
 }
 
 /** The pod a tree row (pod, container, finding) or the selection names, or one picked from the listed pods. */
