@@ -1,4 +1,5 @@
-// Two bundles: the extension host (node, cjs, vscode external) and the webview (browser, iife).
+// The extension host in two bundles (node, cjs, vscode external): a small entry and the rest it
+// requires lazily; the heap worker; the webview (browser, iife).
 // client-node is ESM-only; esbuild bundles it into the cjs extension so no loader tricks are needed.
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
@@ -21,10 +22,21 @@ const webviewEntries = existsSync('src/webview')
   : [];
 
 const contexts = [
+  // The entry VS Code requires: the commands, the Pods view and the panel serializer, nothing heavy.
   await esbuild.context({
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  // The rest (client-node among it), required by the entry on first use.
+  await esbuild.context({
+    ...common,
+    entryPoints: ['src/core.ts'],
+    outfile: 'dist/core.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

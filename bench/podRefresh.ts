@@ -1,7 +1,10 @@
 // Benchmark (not a test): one refresh of the pod tree against the runbook's way of getting the
 // same facts, `kubectl top pods` + `kubectl get pods -o jsonpath=...`, on the same local cluster
 // with 200 / 2,000 / 5,000 synthetic pods. Reports API requests and wall time per refresh
-// (medians of several interleaved runs) and the ratio.
+// (medians of several interleaved runs) and the ratio; and the floor: the same list pages and
+// metrics call fetched raw with undici on a warm keep-alive connection and JSON.parse'd, with no
+// model and no tree lines, so the extension's own cost is its time over the floor's. Memory: the
+// heap the refresh's result holds (what the tree keeps), after a full GC before and after.
 //
 //   node bench/podRefresh.ts [--runs 7] [--sizes 200,2000,5000]
 import { execFile } from 'node:child_process';
@@ -10,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Agent, fetch } from 'undici';
 import { startCluster, type Cluster } from '../test/cluster/index.ts';
 import { listPodMetrics, listPods } from '../src/cluster/podList.ts';
 import { openSession, type ClusterSession } from '../src/cluster/session.ts';
@@ -30,7 +36,50 @@ const SIZES = arg('sizes', '200,2000,5000').split(',').map(Number);
 // kubectl keeps a discovery cache under $HOME/.kube/cache; a private HOME keeps runs comparable.
 const kubectlEnv = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'kmt-bench-home-')) };
 
-interface Sample { ms: number; requests: number; pods: number }
+interface Sample { ms: number; requests: number; pods: number; keep?: unknown }
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+/** Bytes of heap that `make`'s result holds once everything else is collected. */
+async function retainedBytes(make: () => Promise<Sample>): Promise<number> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const sample = await make();
+  gc();
+  const held = process.memoryUsage().heapUsed - before;
+  if (sample.keep === undefined) throw new Error('nothing kept');
+  return held;
+}
+
+/** The floor: the same pages and metrics call, raw, on a warm keep-alive connection, only JSON.parse'd. */
+function floorRefresh(cluster: Cluster, agent: Agent): () => Promise<Sample> {
+  const get = async (path: string): Promise<{ items: unknown[]; metadata?: { continue?: string } }> => {
+    const res = await fetch(`${cluster.apiUrl}${path}`, { dispatcher: agent, headers: { Authorization: `Bearer ${cluster.token}`, Accept: 'application/json' } });
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    return JSON.parse(await res.text());
+  };
+  return async () => {
+    let requests = 0;
+    const t0 = performance.now();
+    const pages = async () => {
+      const items: unknown[] = [];
+      let cont = '';
+      do {
+        requests++;
+        const page = await get(`/api/v1/namespaces/bench/pods?labelSelector=app%3Dapi&limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+        items.push(...page.items);
+        cont = page.metadata?.continue ?? '';
+      } while (cont);
+      return items;
+    };
+    const metrics = async () => {
+      requests++;
+      return (await get('/apis/metrics.k8s.io/v1beta1/namespaces/bench/pods?labelSelector=app%3Dapi')).items;
+    };
+    const [items, usage] = await Promise.all([pages(), metrics()]);
+    return { ms: performance.now() - t0, requests, pods: items.length, keep: [items, usage] };
+  };
+}
 
 /** What Refresh does: the pages of the pod list and one metrics call, in parallel, then the model and every tree line. */
 async function extensionRefresh(session: ClusterSession): Promise<Sample> {
@@ -44,7 +93,7 @@ async function extensionRefresh(session: ClusterSession): Promise<Sample> {
   groupByWorkload(pods);
   oomKilledPods(pods);
   for (const p of pods) podDescription(p, now);
-  return { ms: performance.now() - t0, requests, pods: pods.length };
+  return { ms: performance.now() - t0, requests, pods: pods.length, keep: pods };
 }
 
 function kubectlArgs(kubeconfig: string, verbose: boolean): string[][] {
@@ -103,26 +152,36 @@ for (const size of SIZES) {
   try {
     const session = openSession({ context: '', namespace: 'bench', labelSelector: 'app=api' }, cluster.kubeconfigPath);
     await waitForMetrics(session, size);
+    const agent = new Agent({ connect: { ca: cluster.caPem }, keepAliveTimeout: 60_000 });
+    const floor = floorRefresh(cluster, agent);
     await extensionRefresh(session); // warm-up: TLS session, JIT
+    await floor();
     await kubectlPair(cluster.kubeconfigPath);
     const ours: Sample[] = [];
+    const raw: Sample[] = [];
     const theirs: Sample[] = [];
     for (let i = 0; i < RUNS; i++) {
       ours.push(await extensionRefresh(session));
+      raw.push(await floor());
       theirs.push(await kubectlPair(cluster.kubeconfigPath));
     }
-    if (ours.some((s) => s.pods !== size) || theirs.some((s) => s.pods !== size)) throw new Error(`a run did not see ${size} pods`);
+    if ([...ours, ...raw, ...theirs].some((s) => s.pods !== size)) throw new Error(`a run did not see ${size} pods`);
+    const heapOurs = await retainedBytes(() => extensionRefresh(session));
+    const heapRaw = await retainedBytes(floor);
+    await agent.close();
     const o = median(ours.map((s) => s.ms));
+    const f = median(raw.map((s) => s.ms));
     const k = median(theirs.map((s) => s.ms));
-    const row = `| ${size.toLocaleString('en-US')} | ${ours[0]!.requests} | ${o.toFixed(0)} ms | ${theirs[0]!.requests} | ${k.toFixed(0)} ms | ${(k / o).toFixed(1)}× |`;
+    const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
+    const row = `| ${size.toLocaleString('en-US')} | ${raw[0]!.requests} | ${f.toFixed(0)} ms | ${ours[0]!.requests} | ${o.toFixed(0)} ms | ${(o / f).toFixed(2)}× | ${theirs[0]!.requests} | ${k.toFixed(0)} ms | ${(k / o).toFixed(1)}× | ${mib(heapRaw)} | ${mib(heapOurs)} |`;
     rows.push(row);
-    console.error(`${size} pods: extension ${ours.map((s) => s.ms.toFixed(0)).join('/')} ms; kubectl pair ${theirs.map((s) => s.ms.toFixed(0)).join('/')} ms`);
+    console.error(`${size} pods: floor ${raw.map((s) => s.ms.toFixed(0)).join('/')} ms; extension ${ours.map((s) => s.ms.toFixed(0)).join('/')} ms; kubectl pair ${theirs.map((s) => s.ms.toFixed(0)).join('/')} ms`);
   } finally {
     await cluster.stop();
   }
 }
 rmSync(kubectlEnv.HOME, { recursive: true, force: true });
 console.log(`Medians of ${RUNS} interleaved runs, ${new Date().toISOString()}, Node ${process.version}, kubectl 1.33\n`);
-console.log('| pods | extension requests | extension time | kubectl pair requests | kubectl pair time | kubectl / extension |');
-console.log('|---:|---:|---:|---:|---:|---:|');
+console.log('| pods | floor requests | floor time | extension requests | extension time | extension / floor | kubectl pair requests | kubectl pair time | kubectl / extension | floor heap held | extension heap held |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);

@@ -18,4 +18,10 @@ if (bad.length > 0) {
   console.error(`VSIX would carry files that do not run:\n${bad.join('\n')}`);
   process.exit(1);
 }
+// the entry requires dist/core.js lazily: a VSIX without it activates and then fails on first use
+const missing = ['dist/extension.js', 'dist/core.js', 'dist/snapshotWorker.js'].filter((f) => !listing.split('\n').includes(f));
+if (missing.length > 0) {
+  console.error(`VSIX would lack files that run:\n${missing.join('\n')}`);
+  process.exit(1);
+}
 console.log(`${out}: ${(statSync(out).size / 1024).toFixed(1)} KiB`);

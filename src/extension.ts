@@ -1,74 +1,55 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands/index.ts';
-import { PodTree } from './views/podTree.ts';
-import { PodStatusBar } from './views/statusBar.ts';
-import { ScopeStore } from './views/scopeStore.ts';
-import { kubeAccess } from './views/kubeAccess.ts';
-import { PrometheusConnections } from './views/prometheusConnection.ts';
-import { TrendPanel } from './views/trendPanel.ts';
-import { LeakFinder } from './commands/findLeakingLines.ts';
-import { Allocations } from './views/allocations.ts';
-import { LeakAnnotations } from './views/leakAnnotations.ts';
-import { registerLeakTerminalLinks } from './views/leakLinks.ts';
-import { LogDocuments } from './views/logDocuments.ts';
-import { DbChecker } from './commands/checkDbConnections.ts';
-import { checkDbConnections, recheckDbConnections } from './heap/dbCheck.ts';
-import { PoolStore } from './views/poolStore.ts';
-import { IncidentStore } from './views/incidentStore.ts';
-import { IncidentTimer } from './views/incidentTimer.ts';
+import * as path from 'node:path';
+import { COMMAND_IDS } from './commandIds.ts';
+import type { Core, ExtensionApi } from './core.ts';
+import { PodViewHost } from './views/podViewHost.ts';
+import { TREND_VIEW_TYPE } from './views/viewIds.ts';
 
-// Builds the objects and hands them to VS Code; no cluster call happens here. Work starts when
-// the view becomes visible or a command runs.
-export function activate(context: vscode.ExtensionContext): { pods: PodTree; trend: TrendPanel; allocations: Allocations; pools: PoolStore; incidents: IncidentStore } {
+// The entry VS Code requires: small, so activation is quick on every window the view or a command
+// wakes. It registers what VS Code needs from activate (the commands, the Pods view, the trend
+// panel's serializer) and requires the rest, client-node with it, from the second bundle
+// (dist/core.js, built from core.ts) the first time one of them is used.
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Memory Triage', { log: true });
   const version = (context.extension.packageJSON as { version?: string }).version ?? 'dev';
   log.info(`Kube Memory Triage ${version} activated`);
-
-  const scopes = new ScopeStore(context.workspaceState);
-  const pools = new PoolStore();
-  const pods = new PodTree(scopes, log, pools);
-  const statusBar = new PodStatusBar(pods);
-  const prometheus = new PrometheusConnections(context, log);
-  // the panel's allocation clicks reach the step-3 report, built just below
-  let allocations: Allocations | undefined;
-  let dbChecks: DbChecker | undefined;
-  const trend = new TrendPanel({
-    extensionUri: context.extensionUri,
-    connections: prometheus,
-    access: (ctxName) => kubeAccess(pods, ctxName),
-    thresholds: () => pods.thresholds,
-    selections: pods.view.onDidChangeSelection,
-    listedPods: () => pods.snapshot?.pods ?? [],
-    treeContext: () => pods.session?.contextName,
-    allocationActions: {
-      open: (id, frame) => void allocations?.open(id, frame),
-      mapPath: (id) => void allocations?.mapPath(id),
-      save: () => void vscode.commands.executeCommand('memoryTriage.saveAllocationReport'),
-      findLeaks: () => void vscode.commands.executeCommand('memoryTriage.findLeakingLines', trend.current.target?.pods[0]),
-      openHeapFile: (uris) => {
-        const file = uris.find((u) => u.startsWith('file:'));
-        void vscode.commands.executeCommand('memoryTriage.openHeapFile', file ? vscode.Uri.parse(file, true) : undefined);
-      },
-    },
-    poolActions: { checkAgain: () => void vscode.commands.executeCommand('memoryTriage.checkDbConnections', dbChecks?.againTarget ?? trend.current.target?.pods[0]) },
-    log,
-  });
-  const annotations = new LeakAnnotations();
-  allocations = new Allocations({ trend, annotations, log });
-  const leaks = new LeakFinder();
-  dbChecks = new DbChecker({ check: checkDbConnections, recheck: recheckDbConnections }, pools);
-  const links = registerLeakTerminalLinks((file, line) => allocations!.openRemote(file, line));
-  const logs = new LogDocuments((file) => allocations!.localPath(file));
-  // kept in the workspace storage: an incident survives a window reload
-  const incidents = new IncidentStore(context.workspaceState);
-  const incidentTimer = new IncidentTimer(incidents, log);
-
+  let core: Core | undefined;
+  const load = (): Core => {
+    if (core) return core;
+    const started = performance.now();
+    // a path esbuild does not follow: core.js is its own bundle beside this one
+    const module = require(path.join(__dirname, 'core.js')) as typeof import('./core.ts');
+    core = module.activateCore(context, log, host);
+    log.info(`Loaded the cluster layer in ${Math.round(performance.now() - started)} ms`);
+    return core;
+  };
+  const host = new PodViewHost(() => void load());
+  // a bundle that cannot load (a broken install) is said once per command, not an unhandled rejection
+  const run = async (id: (typeof COMMAND_IDS)[number], args: unknown[]): Promise<unknown> => {
+    let loaded: Core;
+    try {
+      loaded = load();
+    } catch (err) {
+      log.error(`Could not load dist/core.js: ${err instanceof Error && err.stack ? err.stack : String(err)}`);
+      void vscode.window.showErrorMessage(`Memory Triage could not load: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    return loaded.run(id, args);
+  };
   context.subscriptions.push(
-    log, scopes, pools, pods, statusBar, prometheus, trend, annotations, allocations, leaks, dbChecks, links, logs, incidentTimer,
-    ...registerCommands({ log, extension: context, pods, scopes, trend, prometheus, leaks, allocations, dbChecks, pools, logs, timeline: incidents, incidents, escalation: () => incidentTimer.levels }),
+    log, host,
+    ...COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, args))),
+    // After a reload VS Code hands back the panel it had open with the state the page saved.
+    vscode.window.registerWebviewPanelSerializer(TREND_VIEW_TYPE, { deserializeWebviewPanel: (panel, saved) => load().api.trend.revive(panel, saved) }),
   );
-  // For the extension-host tests and other extensions: the live tree (session, snapshot, events).
-  return { pods, trend, allocations, pools, incidents };
+  // For the extension-host tests and other extensions: each part loads the rest when first read.
+  return {
+    get pods() { return load().api.pods; },
+    get trend() { return load().api.trend; },
+    get allocations() { return load().api.allocations; },
+    get pools() { return load().api.pools; },
+    get incidents() { return load().api.incidents; },
+  };
 }
 
 export function deactivate(): void {}

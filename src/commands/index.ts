@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger.ts';
+import type { CommandId } from '../commandIds.ts';
 import type { PodTree } from '../views/podTree.ts';
 import type { ScopeStore } from '../views/scopeStore.ts';
 import type { PrometheusConnections } from '../views/prometheusConnection.ts';
@@ -15,6 +16,7 @@ import { selectContext, selectNamespace, setLabelSelector } from './scopeCommand
 import { selectPrometheus, showTrend } from './showTrend.ts';
 import { verifyRecovery } from './verifyRecovery.ts';
 import { showPreviousLogs } from './showPreviousLogs.ts';
+import { showEvents } from './showEvents.ts';
 import type { LogDocuments } from '../views/logDocuments.ts';
 import type { TimelineRecorder } from '../triage/timeline.ts';
 import { raiseMemoryLimit } from './raiseMemoryLimit.ts';
@@ -56,7 +58,7 @@ type Handler = (...args: any[]) => unknown;
 
 // One name -> handler record. Each runbook step or action lives in its own file and adds
 // its entries here; package.json declares the same ids with their titles and menus.
-export function createCommands(ctx: CommandContext): Record<string, Handler> {
+export function createCommands(ctx: CommandContext): Record<CommandId, Handler> {
   return {
     'memoryTriage.showLog': () => ctx.log.show(true),
     'memoryTriage.selectContext': () => selectContext(ctx),
@@ -80,6 +82,7 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
     'memoryTriage.openHeapFile': (uri?: vscode.Uri) => openHeapFile(ctx, uri),
     'memoryTriage.checkDbConnections': (item?: unknown) => ctx.dbChecks.run(ctx, item),
     'memoryTriage.showPreviousLogs': (item?: unknown) => showPreviousLogs(ctx, item),
+    'memoryTriage.showEvents': (item?: unknown) => showEvents(ctx, item),
     'memoryTriage.revealPod': (target: string | { uid?: string; name?: string; namespace?: string }) => revealPod(ctx, target),
     'memoryTriage.restartWorkload': (item?: unknown) => restartWorkload(ctx, item),
     'memoryTriage.createAlertRules': (format?: unknown) => createAlertRules(ctx, format),
@@ -91,19 +94,17 @@ export function createCommands(ctx: CommandContext): Record<string, Handler> {
   };
 }
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+/** Runs a command by id: a failing one says so once, in words, and leaves the detail in the log. */
+export function commandRunner(ctx: CommandContext): (id: CommandId, args: readonly unknown[]) => Promise<unknown> {
   const commands = createCommands(ctx);
-  return Object.entries(commands).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(...args);
-      } catch (err) {
-        // A failing command says so once, in words, and leaves the detail in the log.
-        const message = err instanceof Error ? err.message : String(err);
-        ctx.log.error(`${id} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-        void vscode.window.showErrorMessage(`Memory Triage: ${message}`);
-        return undefined;
-      }
-    }),
-  );
+  return async (id, args) => {
+    try {
+      return await commands[id](...args);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.log.error(`${id} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+      void vscode.window.showErrorMessage(`Memory Triage: ${message}`);
+      return undefined;
+    }
+  };
 }

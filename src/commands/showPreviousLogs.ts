@@ -1,16 +1,13 @@
 import * as vscode from 'vscode';
 import { previousLog } from '../cluster/podLogs.ts';
 import type { CommandContext } from './index.ts';
-import { pickContainer } from './targetPick.ts';
+import { pickContainer, sessionOrSay } from './targetPick.ts';
 
 // What the killed instance printed before it died (`kubectl logs --previous`), one click from the
 // tree: a read-only document whose stack frames open the workspace lines.
 export async function showPreviousLogs(ctx: CommandContext, item?: unknown): Promise<void> {
-  const session = ctx.pods.session;
-  if (!session) {
-    void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
-    return;
-  }
+  const session = sessionOrSay(ctx);
+  if (!session) return;
   const picked = await pickContainer(ctx, item, 'Logs of which pod?');
   if (!picked) return;
   const { pod, container } = picked;

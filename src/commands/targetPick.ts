@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ClusterSession } from '../cluster/session.ts';
 import type { ContainerMemory, PodMemory } from '../triage/model.ts';
 import type { CommandContext } from './index.ts';
 
@@ -27,22 +28,37 @@ function asPicked(item: unknown): Candidate | undefined {
   return { pod, container: apps.length === 1 ? apps[0] : undefined };
 }
 
+/** The tree's session, or undefined after saying that the Pods view must choose a context first. */
+export function sessionOrSay(ctx: CommandContext): ClusterSession | undefined {
+  const session = ctx.pods.session;
+  if (!session) void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
+  return session;
+}
+
+/** The pod a tree row (pod, container, finding) or the selection names, or one picked from the listed pods. */
+export async function pickPod(ctx: CommandContext, item: unknown, question: string): Promise<PodMemory | undefined> {
+  const picked = asPicked(item) ?? asPicked(ctx.pods.view.selection[0]);
+  if (picked) return picked.pod;
+  const pods = ctx.pods.snapshot?.pods ?? [];
+  if (pods.length === 0) {
+    void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose a pod first.');
+    await vscode.commands.executeCommand('memoryTriage.pods.focus');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, detail: p.containers.map((c) => c.name).join(', '), pod: p })),
+    { title: question, matchOnDescription: true },
+  );
+  return pick?.pod;
+}
+
 /** `question`: "Check DB connections of which pod?" */
 export async function pickContainer(ctx: CommandContext, item: unknown, question: string): Promise<PickedContainer | undefined> {
   let picked = asPicked(item) ?? asPicked(ctx.pods.view.selection[0]);
   if (!picked) {
-    const pods = ctx.pods.snapshot?.pods ?? [];
-    if (pods.length === 0) {
-      void vscode.window.showInformationMessage('Memory Triage: open the Pods view and choose a pod first.');
-      await vscode.commands.executeCommand('memoryTriage.pods.focus');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      pods.map((p) => ({ label: p.ref.name, description: p.ref.namespace, detail: p.containers.map((c) => c.name).join(', '), pod: p })),
-      { title: question, matchOnDescription: true },
-    );
-    if (!pick) return undefined;
-    picked = asPicked(pick.pod);
+    const pod = await pickPod(ctx, undefined, question);
+    if (!pod) return undefined;
+    picked = asPicked(pod);
   }
   if (picked && !picked.container) {
     const apps = picked.pod.containers.filter((c) => c.role !== 'init');

@@ -95,7 +95,8 @@ export function statusBarText(pod: PodMemory, oomCount: number): string {
   return parts.join(' · ');
 }
 
-function esc(text: string): string {
+/** Markdown-escapes text from the cluster, so a name or message cannot add links or markup. */
+export function esc(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 

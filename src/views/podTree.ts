@@ -14,11 +14,13 @@ import { OomHistory } from '../triage/oomHistory.ts';
 import type { Thresholds } from '../triage/pressure.ts';
 import type { SeenKill } from '../triage/verificationEvidence.ts';
 import { PodTreeProvider } from './podTreeProvider.ts';
-import { ContainerItem, PodItem } from './podTreeItems.ts';
+import { PodDetails } from './podDetails.ts';
+import type { PodViewHost } from './podViewHost.ts';
+import { POD_VIEW_ID } from './viewIds.ts';
+import { ContainerItem, PodItem, type PodTreeNode } from './podTreeItems.ts';
 import type { PoolStore } from './poolStore.ts';
 import type { ScopeStore } from './scopeStore.ts';
 
-export const POD_VIEW_ID = 'memoryTriage.pods';
 // How many times a refresh follows the scope to a new monitor before it gives up unanswered.
 const REFRESH_FOLLOWS = 3;
 const SUGGEST_TIMEOUT_MS = 15_000;
@@ -56,15 +58,18 @@ export class PodTree extends Disposable {
   private readonly scopes: ScopeStore;
   private readonly log: Logger;
   private suggested: { session: ClusterSession; selectors: string[] } | undefined;
+  /** The tooltip's events and node, read on hover through the current session. */
+  readonly details = new PodDetails(() => this.currentSession?.kubeConfig);
 
-  /** `pools`: step 4's results, drawn as a row under each pod checked. */
-  constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore) {
+  /** `pools`: step 4's results, drawn as a row under each pod checked; `host`: the view the entry created (else one is created here). */
+  constructor(scopes: ScopeStore, log: Logger, pools?: PoolStore, host?: Pick<PodViewHost, 'view' | 'use'>) {
     super();
     this.scopes = scopes;
     this.log = log;
-    this.provider = this.register(new PodTreeProvider((uid) => pools?.get(uid)?.report));
+    this.provider = this.register(new PodTreeProvider((uid) => pools?.get(uid)?.report, (pod, signal) => this.details.markdown(pod, signal)));
     if (pools) this.register(pools.onDidChange(() => this.redraw()));
-    this.view = this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
+    if (host) host.use(this.provider);
+    this.view = (host?.view as vscode.TreeView<PodTreeNode> | undefined) ?? this.register(vscode.window.createTreeView(POD_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }));
     // Hidden during a refresh: the refresh stops the monitor once it has its answer.
     this.register(this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.refreshing.active || this.monitor?.stop())));
     this.register(this.view.onDidChangeSelection((e) => {

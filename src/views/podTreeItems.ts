@@ -67,8 +67,9 @@ export class PodItem extends vscode.TreeItem {
 }
 
 /** The Markdown tooltip, built only when VS Code asks (hover), not for every pod on every redraw. */
-export function podTooltip(pod: PodMemory, now = new Date()): vscode.MarkdownString {
-  return new vscode.MarkdownString(podTooltipMarkdown(pod, now));
+export function podTooltip(pod: PodMemory, now = new Date(), extra?: string): vscode.MarkdownString {
+  const base = podTooltipMarkdown(pod, now);
+  return new vscode.MarkdownString(extra ? `${base}\n\n${extra}` : base);
 }
 
 export class ContainerItem extends vscode.TreeItem {

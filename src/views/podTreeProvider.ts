@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import type { ClusterError } from '../cluster/clusterError.ts';
 import type { PodSnapshot } from '../cluster/podMonitor.ts';
-import type { PoolReport } from '../triage/model.ts';
+import type { PodMemory, PoolReport } from '../triage/model.ts';
 import { groupByWorkload, isHot, type Thresholds } from '../triage/pressure.ts';
 import { clockTime, staleNote } from '../triage/metricsAge.ts';
 import { ContainerItem, DbItem, MessageItem, PodItem, podTooltip, WorkloadItem, type PodTreeNode } from './podTreeItems.ts';
+
+/** The tooltip's part read from the API server (events, the node), or undefined without a session. */
+export type PodDetailsReader = (pod: PodMemory, signal: AbortSignal) => Promise<string> | undefined;
 
 // Above this many pods the workload groups start collapsed, so the first paint stays small.
 const EXPAND_LIMIT = 200;
@@ -37,12 +40,14 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
   private readonly parents = new Map<PodTreeNode, PodTreeNode>();
   private readonly podItems = new Map<string, PodItem>();
   private readonly pools: (uid: string) => PoolReport | undefined;
+  private readonly details: PodDetailsReader;
   /** The view title's filter: only pods at or above the warning threshold, or OOM-killed. */
   hotOnly = false;
 
-  /** `pools`: step 4's latest result for a pod (by uid), drawn as a row under it. */
-  constructor(pools: (uid: string) => PoolReport | undefined = () => undefined) {
+  /** `pools`: step 4's latest result for a pod (by uid), drawn as a row under it; `details`: the tooltip's events and node, read on hover. */
+  constructor(pools: (uid: string) => PoolReport | undefined = () => undefined, details: PodDetailsReader = () => undefined) {
     this.pools = pools;
+    this.details = details;
   }
 
   /** Shown instead of pods when no session could be opened (no kubeconfig, ...). */
@@ -124,9 +129,18 @@ export class PodTreeProvider implements vscode.TreeDataProvider<PodTreeNode> {
     return element;
   }
 
-  resolveTreeItem(item: vscode.TreeItem, element: PodTreeNode): vscode.TreeItem {
-    if (element instanceof PodItem && !item.tooltip) item.tooltip = podTooltip(element.pod);
-    return item;
+  async resolveTreeItem(item: vscode.TreeItem, element: PodTreeNode, token?: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (!(element instanceof PodItem) || item.tooltip) return item;
+    const aborts = new AbortController();
+    const cancel = token?.onCancellationRequested(() => aborts.abort());
+    try {
+      const extra = await this.details(element.pod, aborts.signal)?.catch((err: Error) => `_events and node not read: ${err.message}_`);
+      if (token?.isCancellationRequested) return item; // the hover left: the next one reads again
+      item.tooltip = podTooltip(element.pod, new Date(), extra);
+      return item;
+    } finally {
+      cancel?.dispose();
+    }
   }
 
   getChildren(element?: PodTreeNode): PodTreeNode[] {

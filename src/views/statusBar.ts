@@ -4,7 +4,8 @@ import { Disposable } from '../disposable.ts';
 import { statusBarText } from '../triage/describe.ts';
 import { byPressure, podGauge } from '../triage/pressure.ts';
 import { clockTime, staleNote } from '../triage/metricsAge.ts';
-import { POD_VIEW_ID, type PodTree } from './podTree.ts';
+import type { PodTree } from './podTree.ts';
+import { POD_VIEW_ID } from './viewIds.ts';
 
 // The worst pod of the scope ("api-7d9f… 93% · OOM×2"), always in sight; a click focuses the view.
 export class PodStatusBar extends Disposable {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { TREND_VIEW_TYPE } from './viewIds.ts';
 import { ConfigValue, Keys } from '../config.ts';
 import { Disposable } from '../disposable.ts';
 import type { Logger } from '../logger.ts';
@@ -45,7 +46,6 @@ export interface TrendPanelDeps {
   readonly treeContext?: () => string | undefined; // the tree session's context: the resolution buttons act through it only
 }
 
-export const TREND_VIEW_TYPE = 'memoryTriage.trend';
 /** The shortest automatic refresh: a faster one would mostly re-read the same samples. */
 export const MIN_REFRESH_SECONDS = 5;
 
@@ -83,8 +83,6 @@ export class TrendPanel extends Disposable {
       this.postSettings();
       this.schedule();
     }));
-    // After a reload VS Code hands back the panel it had open with the state the page saved.
-    this.register(vscode.window.registerWebviewPanelSerializer(TREND_VIEW_TYPE, { deserializeWebviewPanel: (panel, saved) => this.revive(panel, saved) }));
     if (deps.selections) {
       this.register(deps.selections((e) => {
         const next = targetForItem(e.selection[0], this.target?.context ?? '');

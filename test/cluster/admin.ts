@@ -12,10 +12,12 @@ export interface Admin {
   setReachable(reachable: boolean): Promise<void>;
   expireToken(): void;
   renewToken(): void;
+  /** The node's MemoryPressure condition on or off, with the kubelet's event and taint. */
+  setNodeMemoryPressure(on: boolean): void;
   state(): Record<string, unknown>;
 }
 
-export function makeAdmin(faults: Faults, setReachable: (r: boolean) => Promise<void>): Admin {
+export function makeAdmin(faults: Faults, setReachable: (r: boolean) => Promise<void>, setNodeMemoryPressure: (on: boolean) => void): Admin {
   return {
     deny: (rule) => faults.deny(rule),
     allow: (rule) => faults.allow(rule),
@@ -24,6 +26,7 @@ export function makeAdmin(faults: Faults, setReachable: (r: boolean) => Promise<
     setReachable,
     expireToken: () => { faults.tokenExpired = true; },
     renewToken: () => { faults.tokenExpired = false; },
+    setNodeMemoryPressure,
     state: () => faults.snapshot(),
   };
 }
@@ -31,7 +34,7 @@ export function makeAdmin(faults: Faults, setReachable: (r: boolean) => Promise<
 /**
  * POST /deny {verb, resource, subresource?, namespace?}, POST /allow {...} (empty body: all),
  * POST /metrics-available {available}, POST /delay {ms}, POST /reachable {reachable},
- * POST /expire-token, POST /renew-token, GET /state.
+ * POST /expire-token, POST /renew-token, POST /memory-pressure {on}, GET /state.
  */
 export async function startAdminServer(admin: Admin): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
@@ -46,6 +49,7 @@ export async function startAdminServer(admin: Admin): Promise<{ url: string; clo
         case 'POST /reachable': await admin.setReachable(body.reachable !== false); break;
         case 'POST /expire-token': admin.expireToken(); break;
         case 'POST /renew-token': admin.renewToken(); break;
+        case 'POST /memory-pressure': admin.setNodeMemoryPressure(body.on !== false); break;
         default: return sendJson(res, 404, { error: `unknown admin request ${req.method} ${req.url}` });
       }
       sendJson(res, 200, admin.state());

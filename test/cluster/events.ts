@@ -43,6 +43,8 @@ export class EventRecorder {
     const name = `${meta.name}.${(BigInt(Date.now()) * 1_000_000n + BigInt(this.counter++ % 1_000_000)).toString(16)}`;
     this.names.set(dedupKey, name);
     const component = e.component ?? 'kubelet';
+    // the kubelet and node-problem-detector's kernel monitor report from the node they run on
+    const onNode = component === 'kubelet' || component === 'kernel-monitor';
     const involved: K8sObject = { kind: e.object.kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: e.object.apiVersion, resourceVersion: meta.resourceVersion };
     if (e.fieldPath) involved.fieldPath = e.fieldPath;
     this.store.create('events', {
@@ -50,9 +52,9 @@ export class EventRecorder {
       metadata: { name, namespace: meta.namespace ?? 'default' },
       involvedObject: involved,
       reason: e.reason, message: e.message, type: e.type ?? 'Normal',
-      source: component === 'kubelet' ? { component, host: nodeName } : { component },
+      source: onNode ? { component, host: nodeName } : { component },
       firstTimestamp: e.past?.first ?? now, lastTimestamp: now, count: e.past?.count ?? 1, eventTime: null,
-      reportingComponent: component, reportingInstance: component === 'kubelet' ? nodeName : '',
+      reportingComponent: component, reportingInstance: onNode ? nodeName : '',
     });
   }
 

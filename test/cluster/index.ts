@@ -10,6 +10,7 @@ import type { ApiContext } from './context.ts';
 import { ControllerLoop } from './controllers.ts';
 import { loadRuntime, type Runtime } from './driver.ts';
 import { EventRecorder } from './events.ts';
+import { setMemoryPressure } from './nodeStatus.ts';
 import { Faults } from './faults.ts';
 import { backfillPods, seedFromHistory } from './history.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
@@ -132,7 +133,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (s.proxyTarget) serviceTargets.set(targetKey(s.namespace ?? 'default', s.name, s.ports[0].port), s.proxyTarget);
     }
 
-    const admin = makeAdmin(faults, (r) => api.setReachable(r));
+    const admin = makeAdmin(faults, (r) => api.setReachable(r), (on) => setMemoryPressure(store, events, on));
     const adminServer = await startAdminServer(admin);
     cleanups.push(() => adminServer.close());
     return {

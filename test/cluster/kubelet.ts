@@ -13,6 +13,7 @@ import { hostsFor } from './hosts.ts';
 import { planLaunch } from './kubeletLaunch.ts';
 import { nodeName } from './objects.ts';
 import { type ContainerState, goDuration, iso, renderStatus } from './podStatus.ts';
+import { processOf, recordOomKilling } from './nodeStatus.ts';
 import type { K8sObject, Store, StoreEvent } from './store.ts';
 import { SyntheticDriver } from './synthetic.ts';
 
@@ -158,9 +159,12 @@ export class Kubelet {
         if (ps.stopping) return void this.runtime.stop(ps.key).catch(() => {});
         startedAt = started.startedAt;
         cs.logFile = started.logFile;
+        cs.process = processOf(plan.launch, started.pid);
       } else {
-        startedAt = this.synthetic.start(plan.launch, plan.curve ?? { startMiB: 16 }, onExit).startedAt;
+        const started = this.synthetic.start(plan.launch, plan.curve ?? { startMiB: 16 }, onExit);
+        startedAt = started.startedAt;
         cs.logFile = undefined;
+        cs.process = processOf(plan.launch, started.pid);
       }
       this.created(cs, id);
       Object.assign(cs, { phase: 'running', startedAt: iso(startedAt), ready: false, backoffMessage: undefined, current: undefined, waitingReason: undefined, waitingMessage: undefined });
@@ -230,6 +234,7 @@ export class Kubelet {
     };
     const pod = this.store.get('pods', ps.namespace, ps.name);
     if (!pod) return;
+    if (exit.oomKilled && cs.process) recordOomKilling(this.events, cs.process.name, cs.process.pid, Math.round((cs.process.limitBytes ?? 0) / 1024));
     // Ephemeral containers are never restarted, whatever the pod's restart policy.
     const restart = !cs.ephemeral && (ps.restartPolicy === 'Always' || (ps.restartPolicy === 'OnFailure' && term.exitCode !== 0));
     const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();

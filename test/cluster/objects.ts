@@ -4,6 +4,7 @@ import type { ContainerConfig, DeploymentConfig, MemoryCurve, ServiceConfig } fr
 import { containersOf } from './config.ts';
 import { defaultCommand } from './runtime/workloads.ts';
 import type { K8sObject } from './store.ts';
+import { nodeConditions } from './nodeStatus.ts';
 
 export const nodeName = 'emulator-node';
 export const nodeIP = '127.0.0.1';
@@ -127,10 +128,11 @@ export function nodeObject(): K8sObject {
     spec: {},
     status: {
       addresses: [{ type: 'InternalIP', address: nodeIP }, { type: 'Hostname', address: nodeName }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: nodeConditions(),
       nodeInfo: { kubeletVersion: 'v1.33.0', containerRuntimeVersion: 'emulator://1.0', osImage: 'kube-memory-triage emulator', operatingSystem: 'linux', architecture: 'amd64' },
       capacity: { cpu: '2', memory: '24Gi', pods: '110' },
-      allocatable: { cpu: '2', memory: '24Gi', pods: '110' },
+      // capacity less the kubelet's default hard eviction threshold (memory.available<100Mi)
+      allocatable: { cpu: '2', memory: '25063424Ki', pods: '110' },
     },
   };
 }

@@ -23,6 +23,8 @@ export interface ContainerState {
   /** A container without a process (a scripted memory curve). */
   synthetic?: boolean;
   startedAt?: string;
+  /** The running instance's main process (host pid, command name, memory limit): what an OOM kill names. */
+  process?: { pid: number; name: string; limitBytes?: number };
   ready: boolean;
   backoffMessage?: string;
   current?: Terminated;

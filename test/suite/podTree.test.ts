@@ -1,5 +1,5 @@
 // The pod tree in the extension host, against the local cluster: gauges and descriptions,
-// the OOMKilled marker arriving through the watch, tooltips, the kubectl text on the
+// the OOMKilled marker arriving through the watch, tooltips (with the node and events), Show Events, the kubectl text on the
 // clipboard, step 1 and verification, and "no metrics" when metrics-server goes away.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -86,8 +86,12 @@ suite('pod tree (step 1)', () => {
       const icon = pod.iconPath as { light: vscode.Uri; dark: vscode.Uri };
       assert.equal(icon.light.scheme, 'data');
       assert.notEqual(icon.light.toString(), icon.dark.toString());
-      const resolved = tree.provider.resolveTreeItem(new vscode.TreeItem(pod.label!), pod);
-      assert.match((resolved.tooltip as vscode.MarkdownString).value, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+      const resolved = await tree.provider.resolveTreeItem(new vscode.TreeItem(pod.label!), pod);
+      const tooltip = (resolved.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /\| api \| \d+ MiB \| .* \| .* MiB \| \d+% \|/);
+      // read on hover through the session: the node's memory state and the pod's last events
+      assert.match(tooltip, /Node emulator\\-node: MemoryPressure False · allocatable \d+(\.\d+)? GiB of 24 GiB/);
+      assert.match(tooltip, /\*\*Events\*\* \(newest \d of \d+; Show Events for all\):\n- .*\*\*(Started|Created|Pulled|Scheduled)\*\*/);
     }
   });
 
@@ -108,6 +112,20 @@ suite('pod tree (step 1)', () => {
     // an OOM-killed pod leads the tree (the kubelet restarts a first crash at once, so it runs again)
     const first = tree.provider.getChildren()[0];
     assert.ok(first && isWorkload(first) && first.workload.name === 'api', 'the leaky workload is first');
+  });
+
+  test("Show Events on the killed pod: its events and the node's OOMKilling, newest first, as a read-only document", async function () {
+    this.timeout(20_000);
+    const leaky = all(tree).filter(isPod).find((i) => i.pod.workload.name === 'api')!;
+    await vscode.commands.executeCommand('memoryTriage.showEvents', leaky);
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.uri.scheme, 'memory-triage-log');
+    const text = doc.getText();
+    assert.ok(text.startsWith(`# emulator default/${leaky.pod.ref.name}: events, newest first`), text.slice(0, 200));
+    assert.match(text, /^\S+Z  Warning  OOMKilling  Node\/emulator-node \(kernel-monitor\)\n    Memory cgroup out of memory: Killed process \d+ \(\S+\)/m);
+    assert.match(text, /^\S+Z  Normal   Started  Pod\/\S+ spec\.containers\{api\} \(kubelet\)  ×2 over \d+[sm]$/m);
+    const stamps = [...text.matchAll(/^(\d{4}-\S+Z)  /gm)].map((m) => m[1]!);
+    assert.deepEqual(stamps, [...stamps].sort().reverse(), 'newest first');
   });
 
   test('Check Pod Memory and Verify Recovery judge the same pods', async () => {
