@@ -85,7 +85,7 @@ function reference(raw: Raw) {
   return { groups, sites: [...sites.values()], total, n };
 }
 
-const bySite = (a: { line: number; column: number; bytes: number }, b: typeof a) => a.line - b.line || a.column - b.column || a.bytes - b.bytes;
+const bySite = (a: { line: number; column?: number; bytes: number }, b: typeof a) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.bytes - b.bytes;
 
 test('the reader\'s summary of a real snapshot equals a JSON.parse and brute-force reference: every constructor and every site', async () => {
   const raw = JSON.parse(readFileSync(fixture, 'utf8')) as Raw;

@@ -96,7 +96,7 @@ export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo:
 }
 
 /** Retained size of every node; an unreachable node retains only itself. */
-export function retainedSizes(selfSize: Float64Array, tree: DominatorTree): Float64Array {
+export function retainedSizes(selfSize: Float64Array | Uint32Array, tree: DominatorTree): Float64Array {
   const retained = Float64Array.from(selfSize);
   const { order, idom } = tree;
   for (let p = 0; p < order.length - 1; p++) {

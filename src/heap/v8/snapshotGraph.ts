@@ -4,6 +4,7 @@
 // ignore (weak, and shortcuts not from the root, as DevTools does) stored as NO_NODE.
 import { HeapFileError } from './heapFileError.ts';
 import type { SnapshotMeta } from './snapshotMeta.ts';
+import { SnapshotStrings } from './snapshotStrings.ts';
 
 export const NO_NODE = 0xffffffff;
 
@@ -12,7 +13,8 @@ export class SnapshotGraph {
   readonly nodeType: Uint8Array;
   readonly nodeName: Uint32Array;
   readonly nodeId: Uint32Array;
-  readonly selfSize: Float64Array;
+  /** Widened to a Float64Array by the first size beyond 32 bits. */
+  selfSize: Uint32Array | Float64Array;
   /** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]). */
   readonly firstEdge: Uint32Array;
   readonly edgeTo: Uint32Array;
@@ -22,7 +24,7 @@ export class SnapshotGraph {
   /** Allocation tracking (trace_function_infos, trace_tree) when the snapshot was taken with it. */
   functionInfos: number[] = [];
   traceTree: number[] = [];
-  strings: string[] = [];
+  readonly strings = new SnapshotStrings();
 
   private nodeField = 0;
   private nodeIndex = 0;
@@ -52,7 +54,7 @@ export class SnapshotGraph {
     this.nodeType = new Uint8Array(n);
     this.nodeName = new Uint32Array(n);
     this.nodeId = new Uint32Array(n);
-    this.selfSize = new Float64Array(n);
+    this.selfSize = new Uint32Array(n);
     this.firstEdge = new Uint32Array(n + 1);
     this.edgeTo = new Uint32Array(meta.edgeCount);
     this.weak = meta.edgeTypes.indexOf('weak');
@@ -73,68 +75,96 @@ export class SnapshotGraph {
     return this.meta.nodeCount;
   }
 
-  node(v: number): void {
-    const f = this.nodeField;
-    const i = this.nodeIndex;
-    if (i >= this.nodeType.length) this.fail(`"nodes" holds more than the ${this.nodeType.length} nodes snapshot.meta announces`);
-    if (f === this.typeCol) {
-      if (v >= this.meta.nodeTypes.length) this.fail(`node ${i} has type ${v}, not one of the ${this.meta.nodeTypes.length} types`);
-      this.nodeType[i] = v;
-    } else if (f === this.nameCol) this.nodeName[i] = v;
-    else if (f === this.idCol) this.nodeId[i] = v;
-    else if (f === this.sizeCol) this.selfSize[i] = v;
-    else if (f === this.edgeCountCol) {
-      const next = this.firstEdge[i]! + v;
-      if (next > this.edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${this.edgeTotal} edges announced`);
-      this.firstEdge[i + 1] = next;
+  /** The next numbers of `nodes`, row after row (a row may span calls). */
+  nodes(batch: Float64Array, count: number): void {
+    const { nodeType, nodeName, nodeId, firstEdge, typeCol, nameCol, idCol, sizeCol, edgeCountCol, nodeFields, edgeTotal } = this;
+    const typeCount = this.meta.nodeTypes.length;
+    let sizes = this.selfSize;
+    let f = this.nodeField;
+    let i = this.nodeIndex;
+    for (let k = 0; k < count; k++) {
+      const v = batch[k]!;
+      if (v < 0) this.fail('"nodes" holds a negative number');
+      if (i >= nodeType.length) this.fail(`"nodes" holds more than the ${nodeType.length} nodes snapshot.meta announces`);
+      if (f === typeCol) {
+        if (v >= typeCount) this.fail(`node ${i} has type ${v}, not one of the ${typeCount} types`);
+        nodeType[i] = v;
+      } else if (f === nameCol) nodeName[i] = v;
+      else if (f === idCol) nodeId[i] = v;
+      else if (f === sizeCol) {
+        if (v > 0xffffffff && sizes instanceof Uint32Array) sizes = this.selfSize = Float64Array.from(sizes);
+        sizes[i] = v;
+      } else if (f === edgeCountCol) {
+        const next = firstEdge[i]! + v;
+        if (next > edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${edgeTotal} edges announced`);
+        firstEdge[i + 1] = next;
+      }
+      if (++f === nodeFields) {
+        f = 0;
+        i++;
+      }
     }
-    if (++this.nodeField === this.nodeFields) {
-      this.nodeField = 0;
-      this.nodeIndex++;
-    }
+    this.nodeField = f;
+    this.nodeIndex = i;
   }
 
-  edge(v: number): void {
-    const f = this.edgeField;
-    const e = this.edgeIndex;
-    if (e >= this.edgeTotal) this.fail(`"edges" holds more than the ${this.edgeTotal} edges announced`);
-    if (f === this.edgeTypeCol) this.edgeType = v;
-    else if (f === this.toCol) {
-      const to = v / this.nodeFields;
-      if (to >= this.nodeType.length || to !== Math.floor(to)) this.fail(`edge ${e} points at ${v}, which is not a node`);
-      const last = this.nodeType.length - 1;
-      while (this.edgeOwner < last && this.firstEdge[this.edgeOwner + 1]! <= e) this.edgeOwner++;
-      const ignored = this.edgeType === this.weak || (this.edgeType === this.shortcut && this.edgeOwner !== 0);
-      this.edgeTo[e] = ignored ? NO_NODE : to;
+  /** The next numbers of `edges`; each edge's target divided into a node index once, here. */
+  edges(batch: Float64Array, count: number): void {
+    const { edgeTo, firstEdge, edgeFields, edgeTypeCol, toCol, nodeFields, edgeTotal, weak, shortcut } = this;
+    const nodeCount = this.nodeType.length;
+    const last = nodeCount - 1;
+    let f = this.edgeField;
+    let e = this.edgeIndex;
+    let type = this.edgeType;
+    let owner = this.edgeOwner;
+    for (let k = 0; k < count; k++) {
+      const v = batch[k]!;
+      if (v < 0) this.fail('"edges" holds a negative number');
+      if (e >= edgeTotal) this.fail(`"edges" holds more than the ${edgeTotal} edges announced`);
+      if (f === edgeTypeCol) type = v;
+      else if (f === toCol) {
+        const to = v / nodeFields;
+        if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${v}, which is not a node`);
+        while (owner < last && firstEdge[owner + 1]! <= e) owner++;
+        edgeTo[e] = type === weak || (type === shortcut && owner !== 0) ? NO_NODE : to;
+      }
+      if (++f === edgeFields) {
+        f = 0;
+        e++;
+      }
     }
-    if (++this.edgeField === this.edgeFields) {
-      this.edgeField = 0;
-      this.edgeIndex++;
-    }
+    this.edgeField = f;
+    this.edgeIndex = e;
+    this.edgeType = type;
+    this.edgeOwner = owner;
   }
 
   private fail(what: string): never {
     throw new HeapFileError(`Not a readable V8 heap snapshot: ${what}.`);
   }
 
-  locationNumber(v: number): void {
+  locationNumbers(batch: Float64Array, count: number): void {
     const m = this.meta;
-    const f = this.locationField;
-    if (f === m.location.objectIndex) this.location[0] = v / m.nodeFieldCount;
-    else if (f === m.location.scriptId) this.location[1] = v;
-    else if (f === m.location.line) this.location[2] = v;
-    else if (f === m.location.column) this.location[3] = v;
-    if (++this.locationField < m.locationFieldCount) return;
-    this.locationField = 0;
-    const [node, script, line, col] = this.location as [number, number, number, number];
-    if (!Number.isInteger(node) || node >= m.nodeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: location ${this.locationCount} names object ${node * m.nodeFieldCount}, which is not a node.`);
-    if ((this.locationCount + 1) * 4 > this.locations.length) {
-      const grown = new Uint32Array(this.locations.length * 2);
-      grown.set(this.locations);
-      this.locations = grown;
+    for (let k = 0; k < count; k++) {
+      const v = batch[k]!;
+      if (v < 0) this.fail('"locations" holds a negative number');
+      const f = this.locationField;
+      if (f === m.location.objectIndex) this.location[0] = v / m.nodeFieldCount;
+      else if (f === m.location.scriptId) this.location[1] = v;
+      else if (f === m.location.line) this.location[2] = v;
+      else if (f === m.location.column) this.location[3] = v;
+      if (++this.locationField < m.locationFieldCount) continue;
+      this.locationField = 0;
+      const [node, script, line, col] = this.location as [number, number, number, number];
+      if (!Number.isInteger(node) || node >= m.nodeCount) this.fail(`location ${this.locationCount} names object ${node * m.nodeFieldCount}, which is not a node`);
+      if ((this.locationCount + 1) * 4 > this.locations.length) {
+        const grown = new Uint32Array(this.locations.length * 2);
+        grown.set(this.locations);
+        this.locations = grown;
+      }
+      this.locations.set([node, script, line, col], this.locationCount * 4);
+      this.locationCount++;
     }
-    this.locations.set([node, script, line, col], this.locationCount * 4);
-    this.locationCount++;
   }
 
   /** After the last byte: every announced node and edge was read and every name is a string. */

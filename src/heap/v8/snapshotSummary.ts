@@ -42,7 +42,7 @@ function classNames(g: SnapshotGraph): { classOf: Uint32Array; names: string[] }
     const t = g.nodeType[v]!;
     if (named(types[t]!)) {
       const s = g.nodeName[v]!;
-      if (byName[s]! < 0) byName[s] = add(g.strings[s] || '(anonymous)');
+      if (byName[s]! < 0) byName[s] = add(g.strings.get(s) || '(anonymous)');
       classOf[v] = byName[s]!;
     } else {
       if (byType[t]! < 0) byType[t] = add(fixed[types[t]!] ?? `(${types[t]})`);
@@ -74,8 +74,8 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
     search: for (const shared of targets(node, code)) {
       for (const s of targets(shared, code)) {
         const name = g.nodeName[s]!;
-        if (g.strings[name] && targets(s, str).some((u) => g.nodeName[u] === name)) {
-          out.set(script, g.strings[name]!);
+        if (g.strings.size(name) > 0 && targets(s, str).some((u) => g.nodeName[u] === name)) {
+          out.set(script, g.strings.get(name));
           break search;
         }
       }
@@ -135,7 +135,7 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       sites.set(key, (site = { file, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 }));
     }
     // a function defined here names the site better than the constructor of its objects
-    if (g.nodeType[node] === closure && g.strings[g.nodeName[node]!]) site.functionName = g.strings[g.nodeName[node]!]!;
+    if (g.nodeType[node] === closure && g.strings.size(g.nodeName[node]!) > 0) site.functionName = g.strings.get(g.nodeName[node]!);
     site.bytes += g.selfSize[node]!;
     site.count++;
     if (newer !== undefined && g.nodeId[node]! > newer) {

@@ -12,9 +12,10 @@ type Sink = (typeof Sink)[keyof typeof Sink];
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
-/** The header is a few KB; a string beyond this is kept cut (script sources can be MBs). */
+/** The header is a few KB. */
 const MAX_HEADER = 1 << 20;
-const MAX_STRING = 1 << 16;
+/** Numbers are handed to the graph this many at a time: two tight loops instead of a call per number. */
+const BATCH = 1 << 14;
 const NUMBER_KEYS: Record<string, Sink> = {
   nodes: Sink.Nodes, edges: Sink.Edges, locations: Sink.Locations, trace_function_infos: Sink.FunctionInfos, trace_tree: Sink.TraceTree, samples: Sink.None,
 };
@@ -40,6 +41,8 @@ export class SnapshotTokenizer {
   private depth = 0;
   private sink: Sink = Sink.None;
   private value = 0;
+  private readonly batch = new Float64Array(BATCH);
+  private batchCount = 0;
   private digits = false;
   private negative = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
@@ -75,24 +78,9 @@ export class SnapshotTokenizer {
         case State.Numbers:
           i = this.numbers(chunk, i);
           continue;
-        case State.Strings: {
-          if (this.inString) {
-            if (this.escaped) this.escaped = false;
-            else if (b === BACKSLASH) this.escaped = true;
-            else if (b === QUOTE) {
-              this.inString = false;
-              this.endString();
-              break;
-            }
-            this.keep(b, MAX_STRING);
-          } else if (b === QUOTE) {
-            this.inString = true;
-            this.len = 0;
-            this.dropped = false;
-          } else if (b === CLOSE_BRACKET) this.state = State.KeyOrEnd;
-          else if (b !== COMMA && !isSpace(b)) bad('"strings" holds something other than strings');
-          break;
-        }
+        case State.Strings:
+          i = this.stringList(chunk, i);
+          continue;
         case State.Start:
           if (b === OPEN_BRACE) this.state = State.KeyOrEnd;
           else if (!isSpace(b)) bad('it does not begin with {"snapshot":');
@@ -145,25 +133,36 @@ export class SnapshotTokenizer {
   /** The hot loop: digits of a number list, with the state in locals; returns where the list (or chunk) ends. */
   private numbers(chunk: Uint8Array, from: number): number {
     const n = chunk.length;
+    const batch = this.batch;
     let value = this.value;
     let digits = this.digits;
+    let count = this.batchCount;
     let i = from;
     for (; i < n; i++) {
       const b = chunk[i]!;
-      if (b >= 0x30 && b <= 0x39) {
-        value = value * 10 + (b - 0x30);
+      const d = b - 0x30;
+      if (d >= 0 && d <= 9) {
+        value = value * 10 + d;
         digits = true;
         continue;
       }
       if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
         if (digits) {
-          this.value = value;
-          this.emit();
+          batch[count++] = this.negative ? -value : value;
+          this.negative = false;
           value = 0;
           digits = false;
+          if (count === BATCH) {
+            this.batchCount = count;
+            this.flush();
+            count = 0;
+          }
         }
         if (b === OPEN_BRACKET) this.depth++;
         else if (b === CLOSE_BRACKET && --this.depth === 0) {
+          this.batchCount = count;
+          this.flush();
+          count = 0;
           this.state = State.KeyOrEnd;
           i++;
           break;
@@ -173,6 +172,40 @@ export class SnapshotTokenizer {
     }
     this.value = value;
     this.digits = digits;
+    this.batchCount = count;
+    return i;
+  }
+
+  /** The `strings` list: each string's bytes go to the graph's string table as they are. */
+  private stringList(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    const strings = this.graph!.strings;
+    let i = from;
+    for (; i < n; i++) {
+      if (this.inString) {
+        const start = i;
+        let escaped = this.escaped;
+        let backslash = false;
+        for (; i < n; i++) {
+          const b = chunk[i]!;
+          if (escaped) escaped = false;
+          else if (b === BACKSLASH) backslash = escaped = true;
+          else if (b === QUOTE) break;
+        }
+        this.escaped = escaped;
+        strings.append(chunk, start, i, backslash);
+        if (i === n) break;
+        this.inString = false;
+        strings.close();
+        continue;
+      }
+      const b = chunk[i]!;
+      if (b === QUOTE) this.inString = true;
+      else if (b === CLOSE_BRACKET) {
+        this.state = State.KeyOrEnd;
+        return i + 1;
+      } else if (b !== COMMA && !isSpace(b)) bad('"strings" holds something other than strings');
+    }
     return i;
   }
 
@@ -198,8 +231,9 @@ export class SnapshotTokenizer {
     if (key === 'snapshot') {
       if (b !== OPEN_BRACE) bad('"snapshot" is not an object');
       this.len = 0;
+      this.keep(b, MAX_HEADER);
+      this.scan(b);
       this.state = State.Header;
-      this.push(Uint8Array.of(b));
       return;
     }
     const sink = NUMBER_KEYS[key];
@@ -211,54 +245,37 @@ export class SnapshotTokenizer {
       this.value = 0;
       this.digits = false;
       this.negative = false;
+      this.batchCount = 0;
       this.state = key === 'strings' ? State.Strings : State.Numbers;
       return;
     }
     if (b !== OPEN_BRACE && b !== OPEN_BRACKET) bad(`"${key}" holds a value the reader does not know`);
+    this.scan(b);
     this.state = State.Skip;
-    this.push(Uint8Array.of(b));
   }
 
-  private emit(): void {
-    const v = this.negative ? -this.value : this.value;
-    this.value = 0;
-    this.digits = false;
-    this.negative = false;
+  private flush(): void {
+    const count = this.batchCount;
+    this.batchCount = 0;
     const g = this.graph!;
+    const batch = this.batch;
     switch (this.sink) {
       case Sink.Nodes:
-        if (v < 0) bad('"nodes" holds a negative number');
-        g.node(v);
+        g.nodes(batch, count);
         break;
       case Sink.Edges:
-        if (v < 0) bad('"edges" holds a negative number');
-        g.edge(v);
+        g.edges(batch, count);
         break;
       case Sink.Locations:
-        if (v < 0) bad('"locations" holds a negative number');
-        g.locationNumber(v);
+        g.locationNumbers(batch, count);
         break;
       case Sink.FunctionInfos:
-        g.functionInfos.push(v);
+        for (let k = 0; k < count; k++) g.functionInfos.push(batch[k]!);
         break;
       case Sink.TraceTree:
-        g.traceTree.push(v);
+        for (let k = 0; k < count; k++) g.traceTree.push(batch[k]!);
         break;
     }
-  }
-
-  private endString(): void {
-    let s = this.text();
-    if (this.buf.subarray(0, this.len).includes(BACKSLASH)) {
-      // a cut string may end inside an escape: drop the partial escape, then let JSON undo the rest
-      if (this.dropped) s = s.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
-      try {
-        s = JSON.parse(`"${s}"`) as string;
-      } catch {
-        bad(`string ${this.graph?.strings.length ?? 0} is not a valid JSON string`);
-      }
-    }
-    this.graph?.strings.push(s);
   }
 
   private finish(): void {
