@@ -136,20 +136,23 @@ export class SnapshotTokenizer {
     const batch = this.batch;
     let value = this.value;
     let digits = this.digits;
+    let negative = this.negative;
     let count = this.batchCount;
     let i = from;
-    for (; i < n; i++) {
-      const b = chunk[i]!;
-      const d = b - 0x30;
-      if (d >= 0 && d <= 9) {
+    for (;;) {
+      // a number's digits in their own loop: most bytes are digits
+      for (; i < n; i++) {
+        const d = chunk[i]! - 0x30;
+        if (d < 0 || d > 9) break;
         value = value * 10 + d;
         digits = true;
-        continue;
       }
+      if (i === n) break;
+      const b = chunk[i++]!;
       if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
         if (digits) {
-          batch[count++] = this.negative ? -value : value;
-          this.negative = false;
+          batch[count++] = negative ? -value : value;
+          negative = false;
           value = 0;
           digits = false;
           if (count === BATCH) {
@@ -164,14 +167,14 @@ export class SnapshotTokenizer {
           this.flush();
           count = 0;
           this.state = State.KeyOrEnd;
-          i++;
           break;
         }
-      } else if (b === MINUS && !digits && !this.negative) this.negative = true;
+      } else if (b === MINUS && !digits && !negative) negative = true;
       else bad(`"${this.key}" holds something other than whole numbers`);
     }
     this.value = value;
     this.digits = digits;
+    this.negative = negative;
     this.batchCount = count;
     return i;
   }
