@@ -12,39 +12,47 @@ export interface DominatorTree {
 
 const SEEN = NO_NODE - 1;
 
-/** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]); an edge of NO_NODE is ignored. */
+/** Fills post (node -> postorder number) and order (postorder number -> node) by DFS from root; returns how many were reached. */
+function postorder(root: number, firstEdge: Uint32Array, edgeTo: Uint32Array, post: Uint32Array, order: Uint32Array, stack: Uint32Array, cursor: Uint32Array): number {
+  let count = 0;
+  let top = 0;
+  stack[0] = root;
+  cursor[0] = firstEdge[root]!;
+  post[root] = SEEN;
+  while (top >= 0) {
+    const v = stack[top]!;
+    const e = cursor[top]!;
+    if (e < firstEdge[v + 1]!) {
+      cursor[top] = e + 1;
+      const w = edgeTo[e]!;
+      if (w !== NO_NODE && post[w] === NO_NODE) {
+        post[w] = SEEN;
+        top++;
+        stack[top] = w;
+        cursor[top] = firstEdge[w]!;
+      }
+    } else {
+      post[v] = count;
+      order[count++] = v;
+      top--;
+    }
+  }
+  return count;
+}
+
+/**
+ * Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]); an edge of NO_NODE is ignored.
+ * Four arrays of a node each and one of an edge at the peak: the DFS's stack and cursor are
+ * reused for the predecessor lists and the dominators, and `post` becomes `idom`.
+ */
 export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, root = 0): DominatorTree {
   const post = new Uint32Array(nodeCount).fill(NO_NODE);
   const order = new Uint32Array(nodeCount);
-  let count = 0;
-  {
-    const stack = new Uint32Array(nodeCount);
-    const cursor = new Uint32Array(nodeCount);
-    let top = 0;
-    stack[0] = root;
-    cursor[0] = firstEdge[root]!;
-    post[root] = SEEN;
-    while (top >= 0) {
-      const v = stack[top]!;
-      const e = cursor[top]!;
-      if (e < firstEdge[v + 1]!) {
-        cursor[top] = e + 1;
-        const w = edgeTo[e]!;
-        if (w !== NO_NODE && post[w] === NO_NODE) {
-          post[w] = SEEN;
-          top++;
-          stack[top] = w;
-          cursor[top] = firstEdge[w]!;
-        }
-      } else {
-        post[v] = count;
-        order[count++] = v;
-        top--;
-      }
-    }
-  }
+  const stack = new Uint32Array(nodeCount);
+  const cursor = new Uint32Array(nodeCount + 1);
+  const count = postorder(root, firstEdge, edgeTo, post, order, stack, cursor);
   // predecessors of each reachable node, as postorder numbers
-  const predStart = new Uint32Array(count + 1);
+  const predStart = cursor.fill(0, 0, count + 1);
   for (let p = 0; p < count; p++) {
     const v = order[p]!;
     for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
@@ -54,7 +62,8 @@ export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo:
   }
   for (let p = 0; p < count; p++) predStart[p + 1]! += predStart[p]!;
   const preds = new Uint32Array(predStart[count]!);
-  const fill = predStart.slice(0, count);
+  const fill = stack;
+  fill.set(predStart.subarray(0, count));
   for (let p = 0; p < count; p++) {
     const v = order[p]!;
     for (let e = firstEdge[v]!, end = firstEdge[v + 1]!; e < end; e++) {
@@ -62,14 +71,18 @@ export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo:
       if (w !== NO_NODE) preds[fill[post[w]!]!++] = p;
     }
   }
-  const dom = new Uint32Array(count).fill(NO_NODE);
+  const dom = stack.fill(NO_NODE, 0, count);
   const rootP = count - 1;
   dom[rootP] = rootP;
-  for (let changed = true; changed; ) {
+  for (let changed = true, first = true; changed; first = false) {
     changed = false;
     for (let p = rootP - 1; p >= 0; p--) {
+      const start = predStart[p]!;
+      const end = predStart[p + 1]!;
+      // one predecessor is the DFS parent, set in the first pass for good
+      if (!first && end - start === 1) continue;
       let d = NO_NODE;
-      for (let k = predStart[p]!, end = predStart[p + 1]!; k < end; k++) {
+      for (let k = start; k < end; k++) {
         const q = preds[k]!;
         if (dom[q] === NO_NODE) continue;
         if (d === NO_NODE) {
@@ -90,9 +103,10 @@ export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo:
       }
     }
   }
-  const idom = new Uint32Array(nodeCount).fill(NO_NODE);
+  // post is not read again: it becomes idom, node by node
+  const idom = post;
   for (let p = 0; p < count; p++) idom[order[p]!] = order[dom[p]!]!;
-  return { order: order.slice(0, count), idom };
+  return { order: order.subarray(0, count), idom };
 }
 
 /** Retained size of every node; an unreachable node retains only itself. */
