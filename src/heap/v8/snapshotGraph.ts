@@ -83,6 +83,23 @@ export class SnapshotGraph {
     let f = this.nodeField;
     let i = this.nodeIndex;
     for (let k = 0; k < count; k++) {
+      if (f === 0 && k + nodeFields <= count && i < nodeType.length) {
+        // a whole row at once (batches hold whole rows): no column tests
+        for (let c = k; c < k + nodeFields; c++) if (batch[c]! < 0) this.fail('"nodes" holds a negative number');
+        const type = batch[k + typeCol]!;
+        if (type >= typeCount) this.fail(`node ${i} has type ${type}, not one of the ${typeCount} types`);
+        nodeType[i] = type;
+        nodeName[i] = batch[k + nameCol]!;
+        nodeId[i] = batch[k + idCol]!;
+        const size = batch[k + sizeCol]!;
+        if (size > 0xffffffff && sizes instanceof Uint32Array) sizes = this.selfSize = Float64Array.from(sizes);
+        sizes[i] = size;
+        const next = firstEdge[i]! + batch[k + edgeCountCol]!;
+        if (next > edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${edgeTotal} edges announced`);
+        firstEdge[++i] = next;
+        k += nodeFields - 1;
+        continue;
+      }
       const v = batch[k]!;
       if (v < 0) this.fail('"nodes" holds a negative number');
       if (i >= nodeType.length) this.fail(`"nodes" holds more than the ${nodeType.length} nodes snapshot.meta announces`);
@@ -118,6 +135,16 @@ export class SnapshotGraph {
     let type = this.edgeType;
     let owner = this.edgeOwner;
     for (let k = 0; k < count; k++) {
+      if (f === 0 && k + edgeFields <= count && e < edgeTotal) {
+        for (let c = k; c < k + edgeFields; c++) if (batch[c]! < 0) this.fail('"edges" holds a negative number');
+        const to = batch[k + toCol]! / nodeFields;
+        if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${batch[k + toCol]}, which is not a node`);
+        while (owner < last && firstEdge[owner + 1]! <= e) owner++;
+        type = batch[k + edgeTypeCol]!;
+        edgeTo[e++] = type === weak || (type === shortcut && owner !== 0) ? NO_NODE : to;
+        k += edgeFields - 1;
+        continue;
+      }
       const v = batch[k]!;
       if (v < 0) this.fail('"edges" holds a negative number');
       if (e >= edgeTotal) this.fail(`"edges" holds more than the ${edgeTotal} edges announced`);

@@ -43,6 +43,8 @@ export class SnapshotTokenizer {
   private value = 0;
   private readonly batch = new Float64Array(BATCH);
   private batchCount = 0;
+  /** Whole rows of the list being read fit in a batch. */
+  private batchSize = BATCH;
   private digits = false;
   private negative = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
@@ -155,7 +157,7 @@ export class SnapshotTokenizer {
           negative = false;
           value = 0;
           digits = false;
-          if (count === BATCH) {
+          if (count === this.batchSize) {
             this.batchCount = count;
             this.flush();
             count = 0;
@@ -249,6 +251,9 @@ export class SnapshotTokenizer {
       this.digits = false;
       this.negative = false;
       this.batchCount = 0;
+      const m = this.graph!.meta;
+      const row = sink === Sink.Nodes ? m.nodeFieldCount : sink === Sink.Edges ? m.edgeFieldCount : sink === Sink.Locations ? m.locationFieldCount : 1;
+      this.batchSize = BATCH - (BATCH % row);
       this.state = key === 'strings' ? State.Strings : State.Numbers;
       return;
     }
