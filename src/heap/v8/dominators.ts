@@ -129,30 +129,26 @@ export function classRetainedSizes(classOf: Uint32Array, classCount: number, ret
   const n = classOf.length;
   const sums = new Float64Array(classCount);
   const root = order[order.length - 1]!;
-  // children of each node in the dominator tree
-  const childStart = new Uint32Array(n + 1);
-  for (let p = 0; p < order.length - 1; p++) childStart[idom[order[p]!]! + 1]!++;
-  for (let v = 0; v < n; v++) childStart[v + 1]! += childStart[v]!;
+  // children of each node in the dominator tree: children[next[v] .. end[v]), next moving on as the walk visits them
+  const next = new Uint32Array(n + 1);
+  for (let p = 0; p < order.length - 1; p++) next[idom[order[p]!]! + 1]!++;
+  for (let v = 0; v < n; v++) next[v + 1]! += next[v]!;
   const children = new Uint32Array(Math.max(1, order.length - 1));
-  const fill = childStart.slice(0, n);
-  for (let p = 0; p < order.length - 1; p++) children[fill[idom[order[p]!]!]!++] = order[p]!;
+  const end = next.slice(0, n);
+  for (let p = 0; p < order.length - 1; p++) children[end[idom[order[p]!]!]!++] = order[p]!;
   const open = new Uint32Array(classCount);
   const stack = new Uint32Array(order.length);
-  const cursor = new Uint32Array(order.length);
   let top = 0;
   stack[0] = root;
-  cursor[0] = childStart[root]!;
   if (open[classOf[root]!]++ === 0) sums[classOf[root]!]! += retained[root]!;
   while (top >= 0) {
     const v = stack[top]!;
-    const c = cursor[top]!;
-    if (c < childStart[v + 1]!) {
-      cursor[top] = c + 1;
+    const c = next[v]!;
+    if (c < end[v]!) {
+      next[v] = c + 1;
       const w = children[c]!;
       if (open[classOf[w]!]++ === 0) sums[classOf[w]!]! += retained[w]!;
-      top++;
-      stack[top] = w;
-      cursor[top] = childStart[w]!;
+      stack[++top] = w;
     } else {
       open[classOf[v]!]!--;
       top--;

@@ -87,6 +87,8 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
 /** A script the snapshot does not name (`script 12`) is not the service's own code either. */
 const isLibrary = (file: string) => isLibraryScript(file) || file.startsWith('script ');
 
+interface Site { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }
+
 function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
 }
@@ -125,14 +127,23 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
   );
   const scripts = scriptNames(g);
   const closure = g.meta.nodeTypes.indexOf('closure');
-  const sites = new Map<string, { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }>();
+  const sites = new Map<number, Map<number | string, Site>>();
+  const siteList: Site[] = [];
+  const locations = g.locations;
   for (let k = 0; k < g.locationCount; k++) {
-    const [node, script, line, column] = g.locations.subarray(k * 4, k * 4 + 4) as unknown as [number, number, number, number];
-    const key = `${script}:${line}:${column}`;
-    let site = sites.get(key);
+    const node = locations[k * 4]!;
+    const script = locations[k * 4 + 1]!;
+    const line = locations[k * 4 + 2]!;
+    const column = locations[k * 4 + 3]!;
+    let inScript = sites.get(script);
+    if (!inScript) sites.set(script, (inScript = new Map()));
+    // a number for the line and column while it is exact (lines below 2^21), else a string
+    const key = line < 2 ** 21 ? line * 2 ** 32 + column : `${line}:${column}`;
+    let site = inScript.get(key);
     if (!site) {
-      const file = scripts.get(script) ?? `script ${script}`;
-      sites.set(key, (site = { file, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 }));
+      site = { file: scripts.get(script) ?? `script ${script}`, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 };
+      inScript.set(key, site);
+      siteList.push(site);
     }
     // a function defined here names the site better than the constructor of its objects
     if (g.nodeType[node] === closure && g.strings.size(g.nodeName[node]!) > 0) site.functionName = g.strings.get(g.nodeName[node]!);
@@ -143,7 +154,7 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       site.growthCount++;
     }
   }
-  const siteRows: AllocationSite[] = top([...sites.values()], (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
+  const siteRows: AllocationSite[] = top(siteList, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
     ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
   }));
   const grownTotal = newer !== undefined ? grownBytes.reduce((a, b) => a + b, 0) : undefined;
