@@ -8,6 +8,8 @@ export interface DominatorTree {
   readonly order: Uint32Array;
   /** Immediate dominator of each node (node index); the root's is itself, NO_NODE when unreachable. */
   readonly idom: Uint32Array;
+  /** 8 bytes a node the tree no longer uses (the walk's stack and cursor): retainedSizes writes there. */
+  readonly spare: ArrayBuffer;
 }
 
 const SEEN = NO_NODE - 1;
@@ -48,8 +50,9 @@ function postorder(root: number, firstEdge: Uint32Array, edgeTo: Uint32Array, po
 export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, root = 0): DominatorTree {
   const post = new Uint32Array(nodeCount).fill(NO_NODE);
   const order = new Uint32Array(nodeCount);
-  const stack = new Uint32Array(nodeCount);
-  const cursor = new Uint32Array(nodeCount + 1);
+  const spare = new ArrayBuffer(8 * (nodeCount + 1));
+  const stack = new Uint32Array(spare, 0, nodeCount + 1);
+  const cursor = new Uint32Array(spare, 4 * (nodeCount + 1), nodeCount + 1);
   const count = postorder(root, firstEdge, edgeTo, post, order, stack, cursor);
   // predecessors of each reachable node, as postorder numbers
   const predStart = cursor.fill(0, 0, count + 1);
@@ -106,12 +109,13 @@ export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo:
   // post is not read again: it becomes idom, node by node
   const idom = post;
   for (let p = 0; p < count; p++) idom[order[p]!] = order[dom[p]!]!;
-  return { order: order.subarray(0, count), idom };
+  return { order: order.subarray(0, count), idom, spare };
 }
 
-/** Retained size of every node; an unreachable node retains only itself. */
+/** Retained size of every node; an unreachable node retains only itself. In the tree's spare memory: once a tree. */
 export function retainedSizes(selfSize: Float64Array | Uint32Array, tree: DominatorTree): Float64Array {
-  const retained = Float64Array.from(selfSize);
+  const retained = new Float64Array(tree.spare, 0, selfSize.length);
+  retained.set(selfSize);
   const { order, idom } = tree;
   for (let p = 0; p < order.length - 1; p++) {
     const v = order[p]!;
@@ -123,21 +127,25 @@ export function retainedSizes(selfSize: Float64Array | Uint32Array, tree: Domina
 /**
  * Retained size of each class (constructor) without counting twice: an object dominated by
  * another of its class is already inside that one's retained size (as DevTools sums it).
+ * Its four work arrays come out of `scratch` while it is long enough (memory the caller no longer needs).
  */
-export function classRetainedSizes(classOf: Uint32Array, classCount: number, retained: Float64Array, tree: DominatorTree): Float64Array {
+export function classRetainedSizes(classOf: Uint32Array, classCount: number, retained: Float64Array, tree: DominatorTree, scratch: Uint32Array = new Uint32Array(0)): Float64Array {
   const { order, idom } = tree;
   const n = classOf.length;
   const sums = new Float64Array(classCount);
   const root = order[order.length - 1]!;
+  let used = 0;
+  const take = (length: number) => (used + length <= scratch.length ? scratch.subarray(used, (used += length)).fill(0) : new Uint32Array(length));
   // children of each node in the dominator tree: children[next[v] .. end[v]), next moving on as the walk visits them
-  const next = new Uint32Array(n + 1);
+  const next = take(n + 1);
   for (let p = 0; p < order.length - 1; p++) next[idom[order[p]!]! + 1]!++;
   for (let v = 0; v < n; v++) next[v + 1]! += next[v]!;
-  const children = new Uint32Array(Math.max(1, order.length - 1));
-  const end = next.slice(0, n);
+  const children = take(Math.max(1, order.length - 1));
+  const end = take(n);
+  end.set(next.subarray(0, n));
   for (let p = 0; p < order.length - 1; p++) children[end[idom[order[p]!]!]!++] = order[p]!;
   const open = new Uint32Array(classCount);
-  const stack = new Uint32Array(order.length);
+  const stack = take(order.length);
   let top = 0;
   stack[0] = root;
   if (open[classOf[root]!]++ === 0) sums[classOf[root]!]! += retained[root]!;

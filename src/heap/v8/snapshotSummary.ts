@@ -93,13 +93,47 @@ function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
 }
 
+/** By allocation location: V8's `locations`, each object's constructor or function definition. */
+function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[], newer: number | undefined): AllocationSite[] {
+  const scripts = scriptNames(g);
+  const closure = g.meta.nodeTypes.indexOf('closure');
+  const byScript = new Map<number, Map<number | string, Site>>();
+  const siteList: Site[] = [];
+  const locations = g.locations;
+  for (let k = 0; k < g.locationCount; k++) {
+    const node = locations[k * 4]!;
+    const script = locations[k * 4 + 1]!;
+    const line = locations[k * 4 + 2]!;
+    const column = locations[k * 4 + 3]!;
+    let inScript = byScript.get(script);
+    if (!inScript) byScript.set(script, (inScript = new Map()));
+    // a number for the line and column while it is exact (lines below 2^21), else a string
+    const key = line < 2 ** 21 ? line * 2 ** 32 + column : `${line}:${column}`;
+    let site = inScript.get(key);
+    if (!site) {
+      site = { file: scripts.get(script) ?? `script ${script}`, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 };
+      inScript.set(key, site);
+      siteList.push(site);
+    }
+    // a function defined here names the site better than the constructor of its objects
+    if (g.nodeType[node] === closure && g.strings.size(g.nodeName[node]!) > 0) site.functionName = g.strings.get(g.nodeName[node]!);
+    site.bytes += g.selfSize[node]!;
+    site.count++;
+    if (newer !== undefined && g.nodeId[node]! > newer) {
+      site.growthBytes += g.selfSize[node]!;
+      site.growthCount++;
+    }
+  }
+  return top(siteList, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
+    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
+  }));
+}
+
+/** Reads the graph's edges once: its edge array is overwritten at the end (a graph is summarised once). */
 export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSummary {
   const n = g.nodeCount;
   const newer = options.newerThanId;
   const { classOf, names } = classNames(g);
-  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0);
-  const retained = retainedSizes(g.selfSize, tree);
-  const classRetained = classRetainedSizes(classOf, names.length, retained, tree);
   const count = new Float64Array(names.length);
   const self = new Float64Array(names.length);
   const grownCount = new Float64Array(names.length);
@@ -119,44 +153,17 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       grownBytes[c]! += size;
     }
   }
+  const siteRows = sites(g, classOf, names, newer);
+  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0);
+  const retained = retainedSizes(g.selfSize, tree);
+  // the edges are not read again: their array is the last step's work space
+  const classRetained = classRetainedSizes(classOf, names.length, retained, tree, g.edgeTo);
   const growth = newer !== undefined ? (c: number) => ({ growthBytes: grownBytes[c]!, growthCount: grownCount[c]! }) : () => ({});
   const groups: AllocationGroup[] = top(
     // the synthetic root and GC-root groups retain everything: not a constructor to look at
     names.map((name, c) => ({ name, count: count[c]!, selfBytes: self[c]!, retainedBytes: classRetained[c]!, ...growth(c) })).filter((r) => r.name !== '(synthetic)'),
     (r) => r.retainedBytes,
   );
-  const scripts = scriptNames(g);
-  const closure = g.meta.nodeTypes.indexOf('closure');
-  const sites = new Map<number, Map<number | string, Site>>();
-  const siteList: Site[] = [];
-  const locations = g.locations;
-  for (let k = 0; k < g.locationCount; k++) {
-    const node = locations[k * 4]!;
-    const script = locations[k * 4 + 1]!;
-    const line = locations[k * 4 + 2]!;
-    const column = locations[k * 4 + 3]!;
-    let inScript = sites.get(script);
-    if (!inScript) sites.set(script, (inScript = new Map()));
-    // a number for the line and column while it is exact (lines below 2^21), else a string
-    const key = line < 2 ** 21 ? line * 2 ** 32 + column : `${line}:${column}`;
-    let site = inScript.get(key);
-    if (!site) {
-      site = { file: scripts.get(script) ?? `script ${script}`, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 };
-      inScript.set(key, site);
-      siteList.push(site);
-    }
-    // a function defined here names the site better than the constructor of its objects
-    if (g.nodeType[node] === closure && g.strings.size(g.nodeName[node]!) > 0) site.functionName = g.strings.get(g.nodeName[node]!);
-    site.bytes += g.selfSize[node]!;
-    site.count++;
-    if (newer !== undefined && g.nodeId[node]! > newer) {
-      site.growthBytes += g.selfSize[node]!;
-      site.growthCount++;
-    }
-  }
-  const siteRows: AllocationSite[] = top(siteList, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
-    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
-  }));
   const grownTotal = newer !== undefined ? grownBytes.reduce((a, b) => a + b, 0) : undefined;
   const report: AllocationReport = {
     sourceFile: options.source,
