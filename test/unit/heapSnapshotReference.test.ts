@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readHeapSnapshot } from '../../src/heap/v8/readSnapshot.ts';
@@ -99,4 +100,26 @@ test('the reader\'s summary of a real snapshot equals a JSON.parse and brute-for
   const sites = report.sites.map(({ line, column, functionName, bytes, count }) => ({ line, column, functionName, bytes, count }));
   assert.deepEqual(sites.sort(bySite), want.sites.sort(bySite));
   assert.ok(want.groups.get('Leaky')!.retainedBytes > want.groups.get('Leaky')!.selfBytes, 'the fixture\'s leak retains its labels');
+});
+
+test('a shortcut edge from an object other than the root does not retain: the reader and the reference agree on a hand-made snapshot', async () => {
+  const { meta } = (JSON.parse(readFileSync(fixture, 'utf8')) as Raw).snapshot;
+  const type = (name: string) => meta.node_types[0].indexOf(name);
+  const edge = (name: string) => meta.edge_types[0].indexOf(name);
+  const nf = meta.node_fields.length;
+  // root -> A -> B; root -> C -shortcut-> B. Fields in meta's order: type, name, id, self_size, edge_count, detachedness
+  const row = (t: string, name: number, id: number, size: number, edges: number) => meta.node_fields.map((f) => ({ type: type(t), name, id, self_size: size, edge_count: edges })[f as 'type'] ?? 0);
+  const raw = {
+    snapshot: { meta, node_count: 4, edge_count: 4, trace_function_count: 0 },
+    nodes: [...row('synthetic', 0, 1, 0, 2), ...row('object', 1, 3, 10, 1), ...row('object', 2, 5, 100, 0), ...row('object', 3, 7, 20, 1)],
+    edges: [edge('element'), 1, 1 * nf, edge('element'), 2, 3 * nf, edge('property'), 4, 2 * nf, edge('shortcut'), 4, 2 * nf],
+    locations: [],
+    strings: ['', 'A', 'B', 'C', 'next'],
+  };
+  const file = join(mkdtempSync(join(tmpdir(), 'kmt-shortcut-')), 'shortcut.heapsnapshot');
+  writeFileSync(file, JSON.stringify(raw));
+  const want = reference(raw as unknown as Raw);
+  const { report } = await readHeapSnapshot(file);
+  assert.deepEqual(new Map(report.groups!.map((g) => [g.name, { count: g.count, selfBytes: g.selfBytes, retainedBytes: g.retainedBytes }])), want.groups);
+  assert.equal(want.groups.get('A')!.retainedBytes, 110);
 });

@@ -127,21 +127,19 @@ export class SnapshotGraph {
 
   /** The next numbers of `edges`; each edge's target divided into a node index once, here. */
   edges(batch: Float64Array, count: number): void {
-    const { edgeTo, firstEdge, edgeFields, edgeTypeCol, toCol, nodeFields, edgeTotal, weak, shortcut } = this;
+    const { edgeTo, edgeFields, edgeTypeCol, toCol, nodeFields, edgeTotal, weak, shortcut } = this;
     const nodeCount = this.nodeType.length;
-    const last = nodeCount - 1;
     let f = this.edgeField;
     let e = this.edgeIndex;
     let type = this.edgeType;
-    let owner = this.edgeOwner;
     for (let k = 0; k < count; k++) {
       if (f === 0 && k + edgeFields <= count && e < edgeTotal) {
         for (let c = k; c < k + edgeFields; c++) if (batch[c]! < 0) this.fail('"edges" holds a negative number');
         const to = batch[k + toCol]! / nodeFields;
         if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${batch[k + toCol]}, which is not a node`);
-        while (owner < last && firstEdge[owner + 1]! <= e) owner++;
         type = batch[k + edgeTypeCol]!;
-        edgeTo[e++] = type === weak || (type === shortcut && owner !== 0) ? NO_NODE : to;
+        edgeTo[e] = type === weak || (type === shortcut && this.ownerOf(e) !== 0) ? NO_NODE : to;
+        e++;
         k += edgeFields - 1;
         continue;
       }
@@ -152,8 +150,7 @@ export class SnapshotGraph {
       else if (f === toCol) {
         const to = v / nodeFields;
         if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${v}, which is not a node`);
-        while (owner < last && firstEdge[owner + 1]! <= e) owner++;
-        edgeTo[e] = type === weak || (type === shortcut && owner !== 0) ? NO_NODE : to;
+        edgeTo[e] = type === weak || (type === shortcut && this.ownerOf(e) !== 0) ? NO_NODE : to;
       }
       if (++f === edgeFields) {
         f = 0;
@@ -163,7 +160,13 @@ export class SnapshotGraph {
     this.edgeField = f;
     this.edgeIndex = e;
     this.edgeType = type;
-    this.edgeOwner = owner;
+  }
+
+  /** The node whose edge e is (edges come in node order): only asked for shortcuts, which are few. */
+  private ownerOf(e: number): number {
+    const last = this.nodeType.length - 1;
+    while (this.edgeOwner < last && this.firstEdge[this.edgeOwner + 1]! <= e) this.edgeOwner++;
+    return this.edgeOwner;
   }
 
   private fail(what: string): never {
