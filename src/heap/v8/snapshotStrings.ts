@@ -32,7 +32,8 @@ export class SnapshotStrings {
     }
     if (to === from) return;
     if (this.used + to - from > this.bytes.length) this.bytes = grow(this.bytes, this.used + to - from);
-    this.bytes.set(chunk.subarray(from, to), this.used);
+    if (to - from > 32) this.bytes.set(chunk.subarray(from, to), this.used);
+    else for (let i = from, at = this.used; i < to; i++, at++) this.bytes[at] = chunk[i]!; // most are short: no subarray
     this.used += to - from;
   }
 

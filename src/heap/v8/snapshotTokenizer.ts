@@ -140,15 +140,17 @@ export class SnapshotTokenizer {
     let digits = this.digits;
     let negative = this.negative;
     let count = this.batchCount;
+    const batchSize = this.batchSize;
     let i = from;
     for (;;) {
       // a number's digits in their own loop: most bytes are digits
+      const start = i;
       for (; i < n; i++) {
         const d = chunk[i]! - 0x30;
         if (d < 0 || d > 9) break;
         value = value * 10 + d;
-        digits = true;
       }
+      if (i > start) digits = true;
       if (i === n) break;
       const b = chunk[i++]!;
       if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
@@ -157,7 +159,7 @@ export class SnapshotTokenizer {
           negative = false;
           value = 0;
           digits = false;
-          if (count === this.batchSize) {
+          if (count === batchSize) {
             this.batchCount = count;
             this.flush();
             count = 0;
