@@ -6,15 +6,20 @@
 //   sh scripts/node.sh node bench/heapSnapshot.ts [objects...]     (default 600000)
 // The two parsers are not dependencies of the extension: install them outside the repo and say where,
 //   PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix /tmp/benchdeps @vscode/v8-heap-parser memlab
-//   BENCH_DEPS=/tmp/benchdeps sh scripts/node.sh node bench/heapSnapshot.ts 600000 2600000
+//   BENCH_DEPS=/tmp/benchdeps sh scripts/node.sh node bench/heapSnapshot.ts 600000 3700000
+// BENCH_READERS=this,JSON runs only the readers whose names hold one of those words (a 1 GB file
+// costs @vscode/v8-heap-parser about 10x its size in memory). Each line ends with the 1-minute load
+// average before and after that reader ran: the machine is shared.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const deps = process.env.BENCH_DEPS ?? '/tmp/benchdeps';
 const dir = process.env.BENCH_DIR ?? '/tmp/kmt-heap-bench';
 const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const only = process.env.BENCH_READERS?.split(',').filter(Boolean);
 
 // Keeps `count` small objects of one class (the leak), then writes the snapshot.
 const makeScript = (count: number, file: string) => `
@@ -62,6 +67,8 @@ for (const count of counts.length ? counts : [600_000]) {
   const size = statSync(file).size;
   console.log(`\n${count.toLocaleString('en-US')} objects kept: ${file}, ${(size / 1e6).toFixed(0)} MB`);
   for (const [name, code] of Object.entries(readers)) {
+    if (only && !only.some((word) => name.includes(word))) continue;
+    const before = loadavg()[0]!.toFixed(1);
     const r = spawnSync(process.execPath, ['--max-old-space-size=16384', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--input-type=module', '-e', code(file)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
@@ -69,6 +76,6 @@ for (const count of counts.length ? counts : [600_000]) {
       continue;
     }
     const { seconds, rss, top } = JSON.parse(line) as { seconds: number; rss: number; top: unknown[] };
-    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}`);
+    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}  load ${before} -> ${loadavg()[0]!.toFixed(1)}`);
   }
 }
