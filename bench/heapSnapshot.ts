@@ -1,7 +1,8 @@
 // Heap-snapshot readers side by side, in one run, to the same summary (constructors with count,
 // self and retained size): this extension's reader, @vscode/v8-heap-parser, memlab's heap
-// analysis, and JSON.parse alone as the floor. Each runs in its own child process; its wall time
-// and peak RSS (process.resourceUsage().maxRSS, worker threads included) are printed.
+// analysis, and JSON.parse alone as the floor. Each runs in its own child process; its wall time,
+// the process's CPU time (all threads, start-up included: less moved by other jobs than the wall
+// time) and peak RSS (process.resourceUsage().maxRSS, worker threads included) are printed.
 // The snapshots are made here by Node scripts that keep N small objects alive.
 //   sh scripts/node.sh node bench/heapSnapshot.ts [objects...]     (default 600000)
 // The two parsers are not dependencies of the extension: install them outside the repo and say where,
@@ -30,7 +31,8 @@ globalThis.kept = kept;
 require('v8').writeHeapSnapshot(${JSON.stringify(file)});`;
 
 const report = `const t0 = performance.now(); const top = await summary(); const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, rss: process.resourceUsage().maxRSS * 1024, top }));`;
+const { userCPUTime, systemCPUTime } = process.resourceUsage();
+console.log(JSON.stringify({ seconds, cpu: (userCPUTime + systemCPUTime) / 1e6, rss: process.resourceUsage().maxRSS * 1024, top }));`;
 
 const readers: Record<string, (file: string) => string> = {
   'this reader': (file) => `import { readHeapSnapshot } from ${JSON.stringify(join(root, 'src/heap/v8/readSnapshot.ts'))};
@@ -75,7 +77,7 @@ for (const count of counts.length ? counts : [600_000]) {
       console.log(`  ${name}: failed (exit ${r.status}) ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
       continue;
     }
-    const { seconds, rss, top } = JSON.parse(line) as { seconds: number; rss: number; top: unknown[] };
-    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}  load ${before} -> ${loadavg()[0]!.toFixed(1)}`);
+    const { seconds, cpu, rss, top } = JSON.parse(line) as { seconds: number; cpu: number; rss: number; top: unknown[] };
+    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s (process CPU ${cpu.toFixed(1)} s)  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}  load ${before} -> ${loadavg()[0]!.toFixed(1)}`);
   }
 }
