@@ -12,6 +12,7 @@
 // costs @vscode/v8-heap-parser about 10x its size in memory). Each line ends with the 1-minute load
 // average before and after that reader ran: the machine is shared.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +35,16 @@ const report = `const t0 = performance.now(); const top = await summary(); const
 const { userCPUTime, systemCPUTime } = process.resourceUsage();
 console.log(JSON.stringify({ seconds, cpu: (userCPUTime + systemCPUTime) / 1e6, rss: process.resourceUsage().maxRSS * 1024, top }));`;
 
-const readers: Record<string, (file: string) => string> = {
-  'this reader': (file) => `import { readHeapSnapshot } from ${JSON.stringify(join(root, 'src/heap/v8/readSnapshot.ts'))};
+// the reader as the extension ships it: readSnapshot.ts and its worker bundled to JavaScript side by side
+const bundle = join(dir, 'bundle');
+buildSync({ entryPoints: ['src/heap/v8/readSnapshot.ts', 'src/heap/v8/snapshotWorker.ts'].map((f) => join(root, f)), outdir: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
+const ours = (load: string) => (file: string) => `${load}
 async function summary() { const s = await readHeapSnapshot(${JSON.stringify(file)}); return s.report.groups.slice(0, 3).map((g) => [g.name, g.count, g.selfBytes, g.retainedBytes]); }
-${report}`,
+${report}`;
+
+const readers: Record<string, (file: string) => string> = {
+  'this reader (bundled)': ours(`import { createRequire } from 'node:module'; const { readHeapSnapshot } = createRequire(import.meta.url)(${JSON.stringify(join(bundle, 'readSnapshot.js'))});`),
+  'this reader (.ts source)': ours(`import { readHeapSnapshot } from ${JSON.stringify(join(root, 'src/heap/v8/readSnapshot.ts'))};`),
   '@vscode/v8-heap-parser': (file) => `import { createRequire } from 'node:module'; import { readFileSync } from 'node:fs';
 const p = createRequire(${JSON.stringify(join(deps, 'package.json'))})('@vscode/v8-heap-parser');
 async function summary() { const g = p.decode_bytes(readFileSync(${JSON.stringify(file)})); const groups = g.get_class_groups(0, 3, false);
