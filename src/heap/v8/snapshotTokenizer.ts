@@ -1,5 +1,6 @@
-// A byte-level tokenizer for V8's .heapsnapshot JSON, fed chunk by chunk from a file stream: the
-// file is never held whole, and numbers go straight into the typed arrays of a SnapshotGraph.
+// A byte-level tokenizer for V8's .heapsnapshot JSON, fed chunk by chunk from the file: the file
+// is never held whole; numbers go in batches of whole rows into the typed arrays of a SnapshotGraph,
+// strings as bytes into its string table.
 // `snapshot` (with `meta`) comes first in V8's output, so the arrays are sized before the first node.
 import { HeapFileError } from './heapFileError.ts';
 import { SnapshotGraph } from './snapshotGraph.ts';
