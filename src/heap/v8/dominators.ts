@@ -42,14 +42,20 @@ function postorder(root: number, firstEdge: Uint32Array, edgeTo: Uint32Array, po
   return count;
 }
 
+/** Two node-long arrays the caller no longer needs, to be overwritten instead of allocating. */
+export interface DominatorWork {
+  readonly post: Uint32Array;
+  readonly order: Uint32Array;
+}
+
 /**
  * Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]); an edge of NO_NODE is ignored.
  * Four arrays of a node each and one of an edge at the peak: the DFS's stack and cursor are
  * reused for the predecessor lists and the dominators, and `post` becomes `idom`.
  */
-export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, root = 0): DominatorTree {
-  const post = new Uint32Array(nodeCount).fill(NO_NODE);
-  const order = new Uint32Array(nodeCount);
+export function dominatorTree(nodeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, root = 0, work?: DominatorWork): DominatorTree {
+  const post = (work?.post ?? new Uint32Array(nodeCount)).fill(NO_NODE);
+  const order = work?.order ?? new Uint32Array(nodeCount);
   const spare = new ArrayBuffer(8 * (nodeCount + 1));
   const stack = new Uint32Array(spare, 0, nodeCount + 1);
   const cursor = new Uint32Array(spare, 4 * (nodeCount + 1), nodeCount + 1);

@@ -129,7 +129,7 @@ function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[],
   }));
 }
 
-/** Reads the graph's edges once: its edge array is overwritten at the end (a graph is summarised once). */
+/** A graph is summarised once: its node ids, names and edges are overwritten once read (memory reused for the dominator tree). */
 export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSummary {
   const n = g.nodeCount;
   const newer = options.newerThanId;
@@ -154,9 +154,9 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
     }
   }
   const siteRows = sites(g, classOf, names, newer);
-  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0);
+  // ids and names are not read again: their arrays hold the DFS's numbering; nor the edges: the last step's work space
+  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0, { post: g.nodeId, order: g.nodeName });
   const retained = retainedSizes(g.selfSize, tree);
-  // the edges are not read again: their array is the last step's work space
   const classRetained = classRetainedSizes(classOf, names.length, retained, tree, g.edgeTo);
   const growth = newer !== undefined ? (c: number) => ({ growthBytes: grownBytes[c]!, growthCount: grownCount[c]! }) : () => ({});
   const groups: AllocationGroup[] = top(
