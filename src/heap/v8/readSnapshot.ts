@@ -15,7 +15,7 @@ export type { SnapshotProgress, SnapshotSummary };
  * left (names, sites, allocation-tracking lists) stays small; beyond this the worker is ended
  * with ERR_WORKER_OUT_OF_MEMORY rather than growing the extension host.
  */
-const LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 16 };
+const LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 4 };
 
 export interface ReadSnapshotOptions {
   readonly onProgress?: (p: SnapshotProgress) => void;
