@@ -1,7 +1,8 @@
-// The heap graph of a snapshot in typed arrays, filled row by row as the tokenizer reads
-// `nodes`, `edges` and `locations` (its batches hold whole rows). Only what the summary needs is kept: per node its type, name,
-// id, self size and first edge; per edge only its target, with the edges the dominator tree must
-// ignore (weak, and shortcuts not from the root, as DevTools does) stored as NO_NODE.
+// The heap graph of a snapshot in typed arrays, filled row by row as the tokenizer reads `nodes`,
+// `edges` and `locations` (its batches hold whole rows, none negative). Only what the summary
+// needs is kept: per node its type, name, id, self size and first edge; per edge only its target,
+// with the edges the dominator tree must ignore (weak, and shortcuts not from the root, as
+// DevTools does) stored as NO_NODE.
 import { HeapFileError } from './heapFileError.ts';
 import type { SnapshotMeta } from './snapshotMeta.ts';
 import { SnapshotStrings } from './snapshotStrings.ts';
@@ -60,7 +61,6 @@ export class SnapshotGraph {
     let i = this.nodeIndex;
     for (let k = 0; k < count; k += width, i++) {
       if (i >= nodeCount) this.fail(`"nodes" holds more than the ${nodeCount} nodes snapshot.meta announces`);
-      for (let c = k; c < k + width; c++) if (batch[c]! < 0) this.fail('"nodes" holds a negative number');
       const type = batch[k + typeCol]!;
       if (type >= typeCount) this.fail(`node ${i} has type ${type}, not one of the ${typeCount} types`);
       nodeType[i] = type;
@@ -85,7 +85,6 @@ export class SnapshotGraph {
     let e = this.edgeIndex;
     for (let k = 0; k < count; k += width, e++) {
       if (e >= edgeCount) this.fail(`"edges" holds more than the ${edgeCount} edges announced`);
-      for (let c = k; c < k + width; c++) if (batch[c]! < 0) this.fail('"edges" holds a negative number');
       const to = batch[k + toCol]! / nodeFieldCount;
       if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${batch[k + toCol]}, which is not a node`);
       const type = batch[k + typeCol]!;
@@ -117,7 +116,6 @@ export class SnapshotGraph {
     }
     const locations = this.locations;
     for (let k = 0; k < count; k += width) {
-      for (let c = k; c < k + width; c++) if (batch[c]! < 0) this.fail('"locations" holds a negative number');
       const node = batch[k + objectIndex]! / nodeFieldCount;
       if (!Number.isInteger(node) || node >= nodeCount) this.fail(`location ${this.locationCount} names object ${batch[k + objectIndex]}, which is not a node`);
       const at = this.locationCount++ * 4;

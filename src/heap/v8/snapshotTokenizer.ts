@@ -174,7 +174,11 @@ export class SnapshotTokenizer {
           this.state = State.KeyOrEnd;
           break;
         }
-      } else if (b === MINUS && !digits && !negative) negative = true;
+      } else if (b === MINUS && !digits && !negative) {
+        // the graph's lists hold counts, indices and sizes: refused here, so the graph checks no sign
+        if (this.sink === Sink.Nodes || this.sink === Sink.Edges || this.sink === Sink.Locations) bad(`"${this.key}" holds a negative number`);
+        negative = true;
+      }
       else bad(`"${this.key}" holds something other than whole numbers`);
     }
     this.value = value;
