@@ -31,7 +31,8 @@ function classNames(g: SnapshotGraph): { classOf: Uint32Array; names: string[] }
   const byName = new Int32Array(g.strings.length).fill(-1);
   const byType = new Int32Array(types.length).fill(-1);
   const classOf = new Uint32Array(g.nodeCount);
-  const named = (t: string) => t === 'object' || t === 'native';
+  // objects and native things are named by their constructor; the rest by their kind
+  const named = Uint8Array.from(types, (t) => (t === 'object' || t === 'native' ? 1 : 0));
   const fixed: Record<string, string> = { hidden: '(system)', code: '(compiled code)', closure: '(closure)', regexp: 'RegExp' };
   const add = (name: string) => {
     let c = index.get(name);
@@ -40,7 +41,7 @@ function classNames(g: SnapshotGraph): { classOf: Uint32Array; names: string[] }
   };
   for (let v = 0; v < g.nodeCount; v++) {
     const t = g.nodeType[v]!;
-    if (named(types[t]!)) {
+    if (named[t]) {
       const s = g.nodeName[v]!;
       if (byName[s]! < 0) byName[s] = add(g.strings.get(s) || '(anonymous)');
       classOf[v] = byName[s]!;
