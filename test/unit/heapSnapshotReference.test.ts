@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readHeapSnapshot } from '../../src/heap/v8/readSnapshot.ts';
+import { summarize } from '../../src/heap/v8/snapshotSummary.ts';
+import { SnapshotTokenizer } from '../../src/heap/v8/snapshotTokenizer.ts';
 
 // The streaming reader against a plain reference on the committed real snapshot: the file through
 // JSON.parse, and each object's retained set by brute force (what is no longer reachable from the
@@ -122,4 +124,20 @@ test('a shortcut edge from an object other than the root does not retain: the re
   const { report } = await readHeapSnapshot(file);
   assert.deepEqual(new Map(report.groups!.map((g) => [g.name, { count: g.count, selfBytes: g.selfBytes, retainedBytes: g.retainedBytes }])), want.groups);
   assert.equal(want.groups.get('A')!.retainedBytes, 110);
+});
+
+test('the same summary whatever the chunk size: numbers, strings and escapes cut anywhere by the chunks', () => {
+  // the constructor's name written with an escape, so that chunks cut it too
+  const text = readFileSync(fixture, 'utf8');
+  const at = text.indexOf('"strings":');
+  const bytes = Buffer.from(text.slice(0, at) + text.slice(at).replace('"Leaky"', '"Le\\u0061ky"'));
+  assert.ok(bytes.includes('Le\\u0061ky'));
+  const read = (size: number) => {
+    const tokenizer = new SnapshotTokenizer(bytes.length);
+    for (let i = 0; i < bytes.length; i += size) tokenizer.push(bytes.subarray(i, i + size));
+    return summarize(tokenizer.end(), { source: 'chunks', takenAt: new Date(0) });
+  };
+  const whole = read(bytes.length);
+  assert.equal(whole.report.groups!.find((g) => g.name === 'Leaky')?.count, 300);
+  for (const size of [1, 2, 7, 4096]) assert.deepEqual(read(size), whole, `chunks of ${size} bytes`);
 });

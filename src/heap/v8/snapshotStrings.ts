@@ -3,7 +3,7 @@
 // decoded when asked for, not made into millions of JS strings while the file streams.
 import { HeapFileError } from './heapFileError.ts';
 
-const BACKSLASH = 0x5c;
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, CLOSE_BRACKET = 0x5d;
 /** A string beyond this is kept cut (script sources can be MBs). */
 const MAX_STRING = 1 << 16;
 
@@ -14,6 +14,9 @@ export class SnapshotStrings {
   private ends = new Uint32Array(1 << 16);
   private count = 0;
   private start = 0;
+  /** The string being read holds a backslash. */
+  private hasEscape = false;
+  private inString = false;
   private escaped = false;
   private readonly cut = new Set<number>();
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
@@ -22,9 +25,40 @@ export class SnapshotStrings {
     return this.count;
   }
 
+  /** The `strings` list from a chunk, after its "[": where its "]" ends, or -1 when the chunk ends first. */
+  readList(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    for (let i = from; i < n; i++) {
+      if (this.inString) {
+        const start = i;
+        let escaped = this.escaped;
+        let backslash = false;
+        for (; i < n; i++) {
+          const b = chunk[i]!;
+          if (escaped) escaped = false;
+          else if (b === BACKSLASH) backslash = escaped = true;
+          else if (b === QUOTE) break;
+        }
+        this.escaped = escaped;
+        this.append(chunk, start, i, backslash);
+        if (i === n) return -1;
+        this.inString = false;
+        this.close();
+        continue;
+      }
+      const b = chunk[i]!;
+      if (b === QUOTE) this.inString = true;
+      else if (b === CLOSE_BRACKET) return i + 1;
+      else if (b !== COMMA && b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) {
+        throw new HeapFileError('Not a readable V8 heap snapshot: "strings" holds something other than strings.');
+      }
+    }
+    return -1;
+  }
+
   /** Bytes of the string being read, from a chunk (a string may span chunks). */
-  append(chunk: Uint8Array, from: number, to: number, escaped: boolean): void {
-    if (escaped) this.escaped = true;
+  private append(chunk: Uint8Array, from: number, to: number, backslash: boolean): void {
+    if (backslash) this.hasEscape = true;
     const room = MAX_STRING - (this.used - this.start);
     if (to - from > room) {
       this.cut.add(this.count);
@@ -38,12 +72,12 @@ export class SnapshotStrings {
   }
 
   /** The closing quote: an escaped string is checked now, so a corrupt one is refused while reading. */
-  close(): void {
+  private close(): void {
     if (this.used >= 2 ** 32) throw new HeapFileError('Not a readable V8 heap snapshot: its strings hold more than 4 GiB.');
     if (this.count === this.ends.length) this.ends = grow(this.ends, this.count + 1);
     this.ends[this.count++] = this.used;
-    if (this.escaped) this.get(this.count - 1);
-    this.escaped = false;
+    if (this.hasEscape) this.get(this.count - 1);
+    this.hasEscape = false;
     this.start = this.used;
   }
 

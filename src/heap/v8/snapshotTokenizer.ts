@@ -81,9 +81,13 @@ export class SnapshotTokenizer {
         case State.Numbers:
           i = this.numbers(chunk, i);
           continue;
-        case State.Strings:
-          i = this.stringList(chunk, i);
+        case State.Strings: {
+          const end = this.graph!.strings.readList(chunk, i);
+          if (end < 0) return;
+          this.state = State.KeyOrEnd;
+          i = end;
           continue;
+        }
         case State.Start:
           if (b === OPEN_BRACE) this.state = State.KeyOrEnd;
           else if (!isSpace(b)) bad('it does not begin with {"snapshot":');
@@ -185,39 +189,6 @@ export class SnapshotTokenizer {
     this.digits = digits;
     this.negative = negative;
     this.batchCount = count;
-    return i;
-  }
-
-  /** The `strings` list: each string's bytes go to the graph's string table as they are. */
-  private stringList(chunk: Uint8Array, from: number): number {
-    const n = chunk.length;
-    const strings = this.graph!.strings;
-    let i = from;
-    for (; i < n; i++) {
-      if (this.inString) {
-        const start = i;
-        let escaped = this.escaped;
-        let backslash = false;
-        for (; i < n; i++) {
-          const b = chunk[i]!;
-          if (escaped) escaped = false;
-          else if (b === BACKSLASH) backslash = escaped = true;
-          else if (b === QUOTE) break;
-        }
-        this.escaped = escaped;
-        strings.append(chunk, start, i, backslash);
-        if (i === n) break;
-        this.inString = false;
-        strings.close();
-        continue;
-      }
-      const b = chunk[i]!;
-      if (b === QUOTE) this.inString = true;
-      else if (b === CLOSE_BRACKET) {
-        this.state = State.KeyOrEnd;
-        return i + 1;
-      } else if (b !== COMMA && !isSpace(b)) bad('"strings" holds something other than strings');
-    }
     return i;
   }
 
