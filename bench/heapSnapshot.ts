@@ -1,20 +1,27 @@
 // Heap-snapshot readers side by side, in one run, to the same summary (constructors with count,
 // self and retained size): this extension's reader, @vscode/v8-heap-parser, memlab's heap
-// analysis, and JSON.parse alone as the floor. Each runs in its own child process; its wall time
-// and peak RSS (process.resourceUsage().maxRSS, worker threads included) are printed.
+// analysis, and JSON.parse alone as the floor. Each runs in its own child process; its wall time,
+// the process's CPU time (all threads, start-up included: less moved by other jobs than the wall
+// time) and peak RSS (process.resourceUsage().maxRSS, worker threads included) are printed.
 // The snapshots are made here by Node scripts that keep N small objects alive.
 //   sh scripts/node.sh node bench/heapSnapshot.ts [objects...]     (default 600000)
 // The two parsers are not dependencies of the extension: install them outside the repo and say where,
 //   PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix /tmp/benchdeps @vscode/v8-heap-parser memlab
-//   BENCH_DEPS=/tmp/benchdeps sh scripts/node.sh node bench/heapSnapshot.ts 600000 2600000
+//   BENCH_DEPS=/tmp/benchdeps sh scripts/node.sh node bench/heapSnapshot.ts 600000 3700000
+// BENCH_READERS=this,JSON runs only the readers whose names hold one of those words (a 1 GB file
+// costs @vscode/v8-heap-parser about 10x its size in memory). Each line ends with the 1-minute load
+// average before and after that reader ran: the machine is shared.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const deps = process.env.BENCH_DEPS ?? '/tmp/benchdeps';
 const dir = process.env.BENCH_DIR ?? '/tmp/kmt-heap-bench';
 const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const only = process.env.BENCH_READERS?.split(',').filter(Boolean);
 
 // Keeps `count` small objects of one class (the leak), then writes the snapshot.
 const makeScript = (count: number, file: string) => `
@@ -25,12 +32,19 @@ globalThis.kept = kept;
 require('v8').writeHeapSnapshot(${JSON.stringify(file)});`;
 
 const report = `const t0 = performance.now(); const top = await summary(); const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, rss: process.resourceUsage().maxRSS * 1024, top }));`;
+const { userCPUTime, systemCPUTime } = process.resourceUsage();
+console.log(JSON.stringify({ seconds, cpu: (userCPUTime + systemCPUTime) / 1e6, rss: process.resourceUsage().maxRSS * 1024, top }));`;
+
+// the reader as the extension ships it: readSnapshot.ts and its worker bundled to JavaScript side by side
+const bundle = join(dir, 'bundle');
+buildSync({ entryPoints: ['src/heap/v8/readSnapshot.ts', 'src/heap/v8/snapshotWorker.ts'].map((f) => join(root, f)), outdir: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logOverride: { 'empty-import-meta': 'silent' } });
+const ours = (load: string) => (file: string) => `${load}
+async function summary() { const s = await readHeapSnapshot(${JSON.stringify(file)}); return s.report.groups.slice(0, 3).map((g) => [g.name, g.count, g.selfBytes, g.retainedBytes]); }
+${report}`;
 
 const readers: Record<string, (file: string) => string> = {
-  'this reader': (file) => `import { readHeapSnapshot } from ${JSON.stringify(join(root, 'src/heap/v8/readSnapshot.ts'))};
-async function summary() { const s = await readHeapSnapshot(${JSON.stringify(file)}); return s.report.groups.slice(0, 3).map((g) => [g.name, g.count, g.selfBytes, g.retainedBytes]); }
-${report}`,
+  'this reader (bundled)': ours(`import { createRequire } from 'node:module'; const { readHeapSnapshot } = createRequire(import.meta.url)(${JSON.stringify(join(bundle, 'readSnapshot.js'))});`),
+  'this reader (.ts source)': ours(`import { readHeapSnapshot } from ${JSON.stringify(join(root, 'src/heap/v8/readSnapshot.ts'))};`),
   '@vscode/v8-heap-parser': (file) => `import { createRequire } from 'node:module'; import { readFileSync } from 'node:fs';
 const p = createRequire(${JSON.stringify(join(deps, 'package.json'))})('@vscode/v8-heap-parser');
 async function summary() { const g = p.decode_bytes(readFileSync(${JSON.stringify(file)})); const groups = g.get_class_groups(0, 3, false);
@@ -62,13 +76,15 @@ for (const count of counts.length ? counts : [600_000]) {
   const size = statSync(file).size;
   console.log(`\n${count.toLocaleString('en-US')} objects kept: ${file}, ${(size / 1e6).toFixed(0)} MB`);
   for (const [name, code] of Object.entries(readers)) {
+    if (only && !only.some((word) => name.includes(word))) continue;
+    const before = loadavg()[0]!.toFixed(1);
     const r = spawnSync(process.execPath, ['--max-old-space-size=16384', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--input-type=module', '-e', code(file)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
       console.log(`  ${name}: failed (exit ${r.status}) ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
       continue;
     }
-    const { seconds, rss, top } = JSON.parse(line) as { seconds: number; rss: number; top: unknown[] };
-    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}`);
+    const { seconds, cpu, rss, top } = JSON.parse(line) as { seconds: number; cpu: number; rss: number; top: unknown[] };
+    console.log(`  ${name.padEnd(26)} ${seconds.toFixed(1).padStart(6)} s (process CPU ${cpu.toFixed(1)} s)  peak RSS ${gib(rss)} (${(rss / size).toFixed(2)}x the file)  top: ${JSON.stringify(top)}  load ${before} -> ${loadavg()[0]!.toFixed(1)}`);
   }
 }

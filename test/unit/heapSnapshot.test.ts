@@ -76,6 +76,7 @@ test('cut short, corrupt and non-snapshot files are refused with a message sayin
   await refused('{"a": 1}', /does not begin with \{"snapshot":/);
   await refused(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]), /does not begin/);
   await refused(good.toString().replace('"nodes":[9,', '"nodes":[99,'), /type 99/);
+  await refused(good.toString().replace('"edges":[', '"edges":[-1,'), /"edges" holds a negative number/);
   await refused(good.toString().replace(/"node_count":\d+/, '"node_count":999999999'), /more than a file/);
   await refused(good.toString().replace('"edges":[', '"edges":[1,1,6,'), /more than|not a node/);
 });

@@ -10,6 +10,13 @@ import type { SnapshotSummary } from './snapshotSummary.ts';
 
 export type { SnapshotProgress, SnapshotSummary };
 
+/**
+ * The worker's own V8 heap: the graph and strings live in typed arrays outside it, so what is
+ * left (names, sites, allocation-tracking lists) stays small; beyond this the worker is ended
+ * with ERR_WORKER_OUT_OF_MEMORY rather than growing the extension host.
+ */
+const LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 4 };
+
 export interface ReadSnapshotOptions {
   readonly onProgress?: (p: SnapshotProgress) => void;
   /** Aborting ends the worker at once (its memory goes with it) and rejects with an AbortError. */
@@ -32,7 +39,7 @@ export function readHeapSnapshot(path: string, options: ReadSnapshotOptions = {}
   const job: SnapshotJob = { path, source: options.source ?? basename(path), ...(options.newerThanId !== undefined ? { newerThanId: options.newerThanId } : {}) };
   return new Promise((resolve, reject) => {
     // no execArgv: the host's flags (--input-type, --inspect...) are not the worker's
-    const worker = new Worker(workerFile(), { workerData: job, execArgv: [], stdout: true, stderr: true });
+    const worker = new Worker(workerFile(), { workerData: job, execArgv: [], stdout: true, stderr: true, resourceLimits: LIMITS });
     let settled = false;
     const end = (f: () => void) => {
       if (settled) return;

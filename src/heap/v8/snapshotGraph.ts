@@ -1,9 +1,11 @@
-// The heap graph of a snapshot in typed arrays, filled number by number as the tokenizer reads
-// `nodes`, `edges` and `locations`. Only what the summary needs is kept: per node its type, name,
-// id, self size and first edge; per edge only its target, with the edges the dominator tree must
-// ignore (weak, and shortcuts not from the root, as DevTools does) stored as NO_NODE.
+// The heap graph of a snapshot in typed arrays, filled row by row as the tokenizer reads `nodes`,
+// `edges` and `locations` (its batches hold whole rows, none negative). Only what the summary
+// needs is kept: per node its type, name, id, self size and first edge; per edge only its target,
+// with the edges the dominator tree must ignore (weak, and shortcuts not from the root, as
+// DevTools does) stored as NO_NODE.
 import { HeapFileError } from './heapFileError.ts';
 import type { SnapshotMeta } from './snapshotMeta.ts';
+import { SnapshotStrings } from './snapshotStrings.ts';
 
 export const NO_NODE = 0xffffffff;
 
@@ -12,7 +14,8 @@ export class SnapshotGraph {
   readonly nodeType: Uint8Array;
   readonly nodeName: Uint32Array;
   readonly nodeId: Uint32Array;
-  readonly selfSize: Float64Array;
+  /** Widened to a Float64Array by the first size beyond 32 bits. */
+  selfSize: Uint32Array | Float64Array;
   /** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]). */
   readonly firstEdge: Uint32Array;
   readonly edgeTo: Uint32Array;
@@ -22,29 +25,13 @@ export class SnapshotGraph {
   /** Allocation tracking (trace_function_infos, trace_tree) when the snapshot was taken with it. */
   functionInfos: number[] = [];
   traceTree: number[] = [];
-  strings: string[] = [];
+  readonly strings = new SnapshotStrings();
 
-  private nodeField = 0;
   private nodeIndex = 0;
-  private edgeField = 0;
   private edgeIndex = 0;
-  private edgeType = 0;
   private edgeOwner = 0;
-  private locationField = 0;
-  private location = [0, 0, 0, 0];
   private readonly weak: number;
   private readonly shortcut: number;
-  // the columns, as own fields: read once per number on the hot path
-  private readonly nodeFields: number;
-  private readonly typeCol: number;
-  private readonly nameCol: number;
-  private readonly idCol: number;
-  private readonly sizeCol: number;
-  private readonly edgeCountCol: number;
-  private readonly edgeFields: number;
-  private readonly edgeTypeCol: number;
-  private readonly toCol: number;
-  private readonly edgeTotal: number;
 
   constructor(meta: SnapshotMeta) {
     this.meta = meta;
@@ -52,95 +39,97 @@ export class SnapshotGraph {
     this.nodeType = new Uint8Array(n);
     this.nodeName = new Uint32Array(n);
     this.nodeId = new Uint32Array(n);
-    this.selfSize = new Float64Array(n);
+    this.selfSize = new Uint32Array(n);
     this.firstEdge = new Uint32Array(n + 1);
     this.edgeTo = new Uint32Array(meta.edgeCount);
     this.weak = meta.edgeTypes.indexOf('weak');
     this.shortcut = meta.edgeTypes.indexOf('shortcut');
-    this.nodeFields = meta.nodeFieldCount;
-    this.typeCol = meta.node.type;
-    this.nameCol = meta.node.name;
-    this.idCol = meta.node.id;
-    this.sizeCol = meta.node.selfSize;
-    this.edgeCountCol = meta.node.edgeCount;
-    this.edgeFields = meta.edgeFieldCount;
-    this.edgeTypeCol = meta.edge.type;
-    this.toCol = meta.edge.toNode;
-    this.edgeTotal = meta.edgeCount;
   }
 
   get nodeCount(): number {
     return this.meta.nodeCount;
   }
 
-  node(v: number): void {
-    const f = this.nodeField;
-    const i = this.nodeIndex;
-    if (i >= this.nodeType.length) this.fail(`"nodes" holds more than the ${this.nodeType.length} nodes snapshot.meta announces`);
-    if (f === this.typeCol) {
-      if (v >= this.meta.nodeTypes.length) this.fail(`node ${i} has type ${v}, not one of the ${this.meta.nodeTypes.length} types`);
-      this.nodeType[i] = v;
-    } else if (f === this.nameCol) this.nodeName[i] = v;
-    else if (f === this.idCol) this.nodeId[i] = v;
-    else if (f === this.sizeCol) this.selfSize[i] = v;
-    else if (f === this.edgeCountCol) {
-      const next = this.firstEdge[i]! + v;
-      if (next > this.edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${this.edgeTotal} edges announced`);
-      this.firstEdge[i + 1] = next;
+  /** Whole rows of `nodes`; a batch that ends inside a row is the list ending inside one. */
+  nodes(batch: Float64Array, count: number): void {
+    const { nodeType, nodeName, nodeId, firstEdge } = this;
+    const { nodeFieldCount: width, nodeCount, edgeCount } = this.meta;
+    const { type: typeCol, name: nameCol, id: idCol, selfSize: sizeCol, edgeCount: edgeCountCol } = this.meta.node;
+    const typeCount = this.meta.nodeTypes.length;
+    if (count % width !== 0) this.fail('"nodes" ends inside a node');
+    let sizes = this.selfSize;
+    let i = this.nodeIndex;
+    for (let k = 0; k < count; k += width, i++) {
+      if (i >= nodeCount) this.fail(`"nodes" holds more than the ${nodeCount} nodes snapshot.meta announces`);
+      const type = batch[k + typeCol]!;
+      if (type >= typeCount) this.fail(`node ${i} has type ${type}, not one of the ${typeCount} types`);
+      nodeType[i] = type;
+      nodeName[i] = batch[k + nameCol]!;
+      nodeId[i] = batch[k + idCol]!;
+      const size = batch[k + sizeCol]!;
+      if (size > 0xffffffff && sizes instanceof Uint32Array) sizes = this.selfSize = Float64Array.from(sizes);
+      sizes[i] = size;
+      const next = firstEdge[i]! + batch[k + edgeCountCol]!;
+      if (next > edgeCount) this.fail(`the nodes' edge counts add up to more than the ${edgeCount} edges announced`);
+      firstEdge[i + 1] = next;
     }
-    if (++this.nodeField === this.nodeFields) {
-      this.nodeField = 0;
-      this.nodeIndex++;
-    }
+    this.nodeIndex = i;
   }
 
-  edge(v: number): void {
-    const f = this.edgeField;
-    const e = this.edgeIndex;
-    if (e >= this.edgeTotal) this.fail(`"edges" holds more than the ${this.edgeTotal} edges announced`);
-    if (f === this.edgeTypeCol) this.edgeType = v;
-    else if (f === this.toCol) {
-      const to = v / this.nodeFields;
-      if (to >= this.nodeType.length || to !== Math.floor(to)) this.fail(`edge ${e} points at ${v}, which is not a node`);
-      const last = this.nodeType.length - 1;
-      while (this.edgeOwner < last && this.firstEdge[this.edgeOwner + 1]! <= e) this.edgeOwner++;
-      const ignored = this.edgeType === this.weak || (this.edgeType === this.shortcut && this.edgeOwner !== 0);
-      this.edgeTo[e] = ignored ? NO_NODE : to;
+  /** Whole rows of `edges`; each edge's target divided into a node index once, here. */
+  edges(batch: Float64Array, count: number): void {
+    const { edgeTo, weak, shortcut } = this;
+    const { edgeFieldCount: width, nodeFieldCount, nodeCount, edgeCount } = this.meta;
+    const { type: typeCol, toNode: toCol } = this.meta.edge;
+    if (count % width !== 0) this.fail('"edges" ends inside an edge');
+    let e = this.edgeIndex;
+    for (let k = 0; k < count; k += width, e++) {
+      if (e >= edgeCount) this.fail(`"edges" holds more than the ${edgeCount} edges announced`);
+      const to = batch[k + toCol]! / nodeFieldCount;
+      if (to >= nodeCount || to !== Math.floor(to)) this.fail(`edge ${e} points at ${batch[k + toCol]}, which is not a node`);
+      const type = batch[k + typeCol]!;
+      edgeTo[e] = type === weak || (type === shortcut && this.ownerOf(e) !== 0) ? NO_NODE : to;
     }
-    if (++this.edgeField === this.edgeFields) {
-      this.edgeField = 0;
-      this.edgeIndex++;
-    }
+    this.edgeIndex = e;
+  }
+
+  /** The node whose edge e is (edges come in node order): only asked for shortcuts, which are few. */
+  private ownerOf(e: number): number {
+    const last = this.nodeType.length - 1;
+    while (this.edgeOwner < last && this.firstEdge[this.edgeOwner + 1]! <= e) this.edgeOwner++;
+    return this.edgeOwner;
   }
 
   private fail(what: string): never {
     throw new HeapFileError(`Not a readable V8 heap snapshot: ${what}.`);
   }
 
-  locationNumber(v: number): void {
-    const m = this.meta;
-    const f = this.locationField;
-    if (f === m.location.objectIndex) this.location[0] = v / m.nodeFieldCount;
-    else if (f === m.location.scriptId) this.location[1] = v;
-    else if (f === m.location.line) this.location[2] = v;
-    else if (f === m.location.column) this.location[3] = v;
-    if (++this.locationField < m.locationFieldCount) return;
-    this.locationField = 0;
-    const [node, script, line, col] = this.location as [number, number, number, number];
-    if (!Number.isInteger(node) || node >= m.nodeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: location ${this.locationCount} names object ${node * m.nodeFieldCount}, which is not a node.`);
-    if ((this.locationCount + 1) * 4 > this.locations.length) {
-      const grown = new Uint32Array(this.locations.length * 2);
+  /** Whole rows of `locations`, kept as node, script id, line, column. */
+  locationNumbers(batch: Float64Array, count: number): void {
+    const { locationFieldCount: width, nodeFieldCount, nodeCount } = this.meta;
+    const { objectIndex, scriptId, line, column } = this.meta.location;
+    if (count % width !== 0) this.fail('"locations" ends inside a location');
+    if ((this.locationCount + count / width) * 4 > this.locations.length) {
+      const grown = new Uint32Array(Math.max((this.locationCount + count / width) * 4, this.locations.length * 2));
       grown.set(this.locations);
       this.locations = grown;
     }
-    this.locations.set([node, script, line, col], this.locationCount * 4);
-    this.locationCount++;
+    const locations = this.locations;
+    for (let k = 0; k < count; k += width) {
+      const node = batch[k + objectIndex]! / nodeFieldCount;
+      if (!Number.isInteger(node) || node >= nodeCount) this.fail(`location ${this.locationCount} names object ${batch[k + objectIndex]}, which is not a node`);
+      const at = this.locationCount++ * 4;
+      locations[at] = node;
+      locations[at + 1] = batch[k + scriptId]!;
+      locations[at + 2] = batch[k + line]!;
+      locations[at + 3] = batch[k + column]!;
+    }
   }
 
   /** After the last byte: every announced node and edge was read and every name is a string. */
   check(): void {
     const m = this.meta;
-    if (this.nodeIndex !== m.nodeCount || this.nodeField !== 0) throw new HeapFileError(`Not a readable V8 heap snapshot: "nodes" holds ${this.nodeIndex} of the ${m.nodeCount} nodes announced.`);
+    if (this.nodeIndex !== m.nodeCount) throw new HeapFileError(`Not a readable V8 heap snapshot: "nodes" holds ${this.nodeIndex} of the ${m.nodeCount} nodes announced.`);
     if (this.edgeIndex !== m.edgeCount || this.firstEdge[m.nodeCount] !== m.edgeCount) {
       throw new HeapFileError(`Not a readable V8 heap snapshot: "edges" holds ${this.edgeIndex} of the ${m.edgeCount} edges announced.`);
     }

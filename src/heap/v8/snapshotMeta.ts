@@ -18,6 +18,9 @@ export interface SnapshotMeta {
 
 type Obj = Record<string, unknown>;
 
+/** Columns of a row; the tokenizer's batches hold whole rows. */
+const MAX_FIELDS = 64;
+
 function fail(what: string): never {
   throw new HeapFileError(`Not a readable V8 heap snapshot: snapshot.meta ${what}.`);
 }
@@ -61,6 +64,9 @@ export function parseMeta(json: string, fileBytes: number): SnapshotMeta {
   const nodeFields = names(meta, 'node_fields');
   const edgeFields = names(meta, 'edge_fields');
   const locationFields = meta.location_fields === undefined ? ['object_index', 'script_id', 'line', 'column'] : names(meta, 'location_fields');
+  for (const [list, fields] of [['node_fields', nodeFields], ['edge_fields', edgeFields], ['location_fields', locationFields]] as const) {
+    if (fields.length > MAX_FIELDS) fail(`has ${fields.length} ${list}; V8 writes fewer than ${MAX_FIELDS}`);
+  }
   const nodeCount = count(snapshot, 'node_count');
   const edgeCount = count(snapshot, 'edge_count');
   if (nodeCount === 0) fail('says the heap has no nodes');

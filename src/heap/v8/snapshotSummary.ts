@@ -31,7 +31,8 @@ function classNames(g: SnapshotGraph): { classOf: Uint32Array; names: string[] }
   const byName = new Int32Array(g.strings.length).fill(-1);
   const byType = new Int32Array(types.length).fill(-1);
   const classOf = new Uint32Array(g.nodeCount);
-  const named = (t: string) => t === 'object' || t === 'native';
+  // objects and native things are named by their constructor; the rest by their kind
+  const named = Uint8Array.from(types, (t) => (t === 'object' || t === 'native' ? 1 : 0));
   const fixed: Record<string, string> = { hidden: '(system)', code: '(compiled code)', closure: '(closure)', regexp: 'RegExp' };
   const add = (name: string) => {
     let c = index.get(name);
@@ -40,9 +41,9 @@ function classNames(g: SnapshotGraph): { classOf: Uint32Array; names: string[] }
   };
   for (let v = 0; v < g.nodeCount; v++) {
     const t = g.nodeType[v]!;
-    if (named(types[t]!)) {
+    if (named[t]) {
       const s = g.nodeName[v]!;
-      if (byName[s]! < 0) byName[s] = add(g.strings[s] || '(anonymous)');
+      if (byName[s]! < 0) byName[s] = add(g.strings.get(s) || '(anonymous)');
       classOf[v] = byName[s]!;
     } else {
       if (byType[t]! < 0) byType[t] = add(fixed[types[t]!] ?? `(${types[t]})`);
@@ -74,8 +75,8 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
     search: for (const shared of targets(node, code)) {
       for (const s of targets(shared, code)) {
         const name = g.nodeName[s]!;
-        if (g.strings[name] && targets(s, str).some((u) => g.nodeName[u] === name)) {
-          out.set(script, g.strings[name]!);
+        if (g.strings.size(name) > 0 && targets(s, str).some((u) => g.nodeName[u] === name)) {
+          out.set(script, g.strings.get(name));
           break search;
         }
       }
@@ -87,17 +88,53 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
 /** A script the snapshot does not name (`script 12`) is not the service's own code either. */
 const isLibrary = (file: string) => isLibraryScript(file) || file.startsWith('script ');
 
+interface Site { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }
+
 function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
 }
 
+/** By allocation location: V8's `locations`, each object's constructor or function definition. */
+function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[], newer: number | undefined): AllocationSite[] {
+  const scripts = scriptNames(g);
+  const closure = g.meta.nodeTypes.indexOf('closure');
+  const byScript = new Map<number, Map<number | string, Site>>();
+  const siteList: Site[] = [];
+  const locations = g.locations;
+  for (let k = 0; k < g.locationCount; k++) {
+    const node = locations[k * 4]!;
+    const script = locations[k * 4 + 1]!;
+    const line = locations[k * 4 + 2]!;
+    const column = locations[k * 4 + 3]!;
+    let inScript = byScript.get(script);
+    if (!inScript) byScript.set(script, (inScript = new Map()));
+    // a number for the line and column while it is exact (lines below 2^21), else a string
+    const key = line < 2 ** 21 ? line * 2 ** 32 + column : `${line}:${column}`;
+    let site = inScript.get(key);
+    if (!site) {
+      site = { file: scripts.get(script) ?? `script ${script}`, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 };
+      inScript.set(key, site);
+      siteList.push(site);
+    }
+    // a function defined here names the site better than the constructor of its objects
+    if (g.nodeType[node] === closure && g.strings.size(g.nodeName[node]!) > 0) site.functionName = g.strings.get(g.nodeName[node]!);
+    site.bytes += g.selfSize[node]!;
+    site.count++;
+    if (newer !== undefined && g.nodeId[node]! > newer) {
+      site.growthBytes += g.selfSize[node]!;
+      site.growthCount++;
+    }
+  }
+  return top(siteList, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
+    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
+  }));
+}
+
+/** A graph is summarised once: its node ids, names and edges are overwritten once read (memory reused for the dominator tree). */
 export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSummary {
   const n = g.nodeCount;
   const newer = options.newerThanId;
   const { classOf, names } = classNames(g);
-  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0);
-  const retained = retainedSizes(g.selfSize, tree);
-  const classRetained = classRetainedSizes(classOf, names.length, retained, tree);
   const count = new Float64Array(names.length);
   const self = new Float64Array(names.length);
   const grownCount = new Float64Array(names.length);
@@ -117,35 +154,17 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       grownBytes[c]! += size;
     }
   }
+  const siteRows = sites(g, classOf, names, newer);
+  // ids and names are not read again: their arrays hold the DFS's numbering; nor the edges: the last step's work space
+  const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0, { post: g.nodeId, order: g.nodeName });
+  const retained = retainedSizes(g.selfSize, tree);
+  const classRetained = classRetainedSizes(classOf, names.length, retained, tree, g.edgeTo);
   const growth = newer !== undefined ? (c: number) => ({ growthBytes: grownBytes[c]!, growthCount: grownCount[c]! }) : () => ({});
   const groups: AllocationGroup[] = top(
     // the synthetic root and GC-root groups retain everything: not a constructor to look at
     names.map((name, c) => ({ name, count: count[c]!, selfBytes: self[c]!, retainedBytes: classRetained[c]!, ...growth(c) })).filter((r) => r.name !== '(synthetic)'),
     (r) => r.retainedBytes,
   );
-  const scripts = scriptNames(g);
-  const closure = g.meta.nodeTypes.indexOf('closure');
-  const sites = new Map<string, { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }>();
-  for (let k = 0; k < g.locationCount; k++) {
-    const [node, script, line, column] = g.locations.subarray(k * 4, k * 4 + 4) as unknown as [number, number, number, number];
-    const key = `${script}:${line}:${column}`;
-    let site = sites.get(key);
-    if (!site) {
-      const file = scripts.get(script) ?? `script ${script}`;
-      sites.set(key, (site = { file, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 }));
-    }
-    // a function defined here names the site better than the constructor of its objects
-    if (g.nodeType[node] === closure && g.strings[g.nodeName[node]!]) site.functionName = g.strings[g.nodeName[node]!]!;
-    site.bytes += g.selfSize[node]!;
-    site.count++;
-    if (newer !== undefined && g.nodeId[node]! > newer) {
-      site.growthBytes += g.selfSize[node]!;
-      site.growthCount++;
-    }
-  }
-  const siteRows: AllocationSite[] = top([...sites.values()], (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
-    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
-  }));
   const grownTotal = newer !== undefined ? grownBytes.reduce((a, b) => a + b, 0) : undefined;
   const report: AllocationReport = {
     sourceFile: options.source,

@@ -1,5 +1,6 @@
-// A byte-level tokenizer for V8's .heapsnapshot JSON, fed chunk by chunk from a file stream: the
-// file is never held whole, and numbers go straight into the typed arrays of a SnapshotGraph.
+// A byte-level tokenizer for V8's .heapsnapshot JSON, fed chunk by chunk from the file: the file
+// is never held whole; numbers go in batches of whole rows into the typed arrays of a SnapshotGraph,
+// strings as bytes into its string table.
 // `snapshot` (with `meta`) comes first in V8's output, so the arrays are sized before the first node.
 import { HeapFileError } from './heapFileError.ts';
 import { SnapshotGraph } from './snapshotGraph.ts';
@@ -12,9 +13,10 @@ type Sink = (typeof Sink)[keyof typeof Sink];
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
-/** The header is a few KB; a string beyond this is kept cut (script sources can be MBs). */
+/** The header is a few KB. */
 const MAX_HEADER = 1 << 20;
-const MAX_STRING = 1 << 16;
+/** Numbers are handed to the graph this many at a time: two tight loops instead of a call per number. */
+const BATCH = 1 << 14;
 const NUMBER_KEYS: Record<string, Sink> = {
   nodes: Sink.Nodes, edges: Sink.Edges, locations: Sink.Locations, trace_function_infos: Sink.FunctionInfos, trace_tree: Sink.TraceTree, samples: Sink.None,
 };
@@ -40,6 +42,10 @@ export class SnapshotTokenizer {
   private depth = 0;
   private sink: Sink = Sink.None;
   private value = 0;
+  private readonly batch = new Float64Array(BATCH);
+  private batchCount = 0;
+  /** Whole rows of the list being read fit in a batch. */
+  private batchSize = BATCH;
   private digits = false;
   private negative = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
@@ -76,22 +82,11 @@ export class SnapshotTokenizer {
           i = this.numbers(chunk, i);
           continue;
         case State.Strings: {
-          if (this.inString) {
-            if (this.escaped) this.escaped = false;
-            else if (b === BACKSLASH) this.escaped = true;
-            else if (b === QUOTE) {
-              this.inString = false;
-              this.endString();
-              break;
-            }
-            this.keep(b, MAX_STRING);
-          } else if (b === QUOTE) {
-            this.inString = true;
-            this.len = 0;
-            this.dropped = false;
-          } else if (b === CLOSE_BRACKET) this.state = State.KeyOrEnd;
-          else if (b !== COMMA && !isSpace(b)) bad('"strings" holds something other than strings');
-          break;
+          const end = this.graph!.strings.readList(chunk, i);
+          if (end < 0) return;
+          this.state = State.KeyOrEnd;
+          i = end;
+          continue;
         }
         case State.Start:
           if (b === OPEN_BRACE) this.state = State.KeyOrEnd;
@@ -145,34 +140,55 @@ export class SnapshotTokenizer {
   /** The hot loop: digits of a number list, with the state in locals; returns where the list (or chunk) ends. */
   private numbers(chunk: Uint8Array, from: number): number {
     const n = chunk.length;
+    const batch = this.batch;
     let value = this.value;
     let digits = this.digits;
+    let negative = this.negative;
+    let count = this.batchCount;
+    const batchSize = this.batchSize;
     let i = from;
-    for (; i < n; i++) {
-      const b = chunk[i]!;
-      if (b >= 0x30 && b <= 0x39) {
-        value = value * 10 + (b - 0x30);
-        digits = true;
-        continue;
+    for (;;) {
+      // a number's digits in their own loop: most bytes are digits
+      const start = i;
+      for (; i < n; i++) {
+        const d = chunk[i]! - 0x30;
+        if (d < 0 || d > 9) break;
+        value = value * 10 + d;
       }
+      if (i > start) digits = true;
+      if (i === n) break;
+      const b = chunk[i++]!;
       if (b === COMMA || b === CLOSE_BRACKET || b === OPEN_BRACKET || isSpace(b)) {
         if (digits) {
-          this.value = value;
-          this.emit();
+          batch[count++] = negative ? -value : value;
+          negative = false;
           value = 0;
           digits = false;
+          if (count === batchSize) {
+            this.batchCount = count;
+            this.flush();
+            count = 0;
+          }
         }
         if (b === OPEN_BRACKET) this.depth++;
         else if (b === CLOSE_BRACKET && --this.depth === 0) {
+          this.batchCount = count;
+          this.flush();
+          count = 0;
           this.state = State.KeyOrEnd;
-          i++;
           break;
         }
-      } else if (b === MINUS && !digits && !this.negative) this.negative = true;
+      } else if (b === MINUS && !digits && !negative) {
+        // the graph's lists hold counts, indices and sizes: refused here, so the graph checks no sign
+        if (this.sink === Sink.Nodes || this.sink === Sink.Edges || this.sink === Sink.Locations) bad(`"${this.key}" holds a negative number`);
+        negative = true;
+      }
       else bad(`"${this.key}" holds something other than whole numbers`);
     }
     this.value = value;
     this.digits = digits;
+    this.negative = negative;
+    this.batchCount = count;
     return i;
   }
 
@@ -198,8 +214,9 @@ export class SnapshotTokenizer {
     if (key === 'snapshot') {
       if (b !== OPEN_BRACE) bad('"snapshot" is not an object');
       this.len = 0;
+      this.keep(b, MAX_HEADER);
+      this.scan(b);
       this.state = State.Header;
-      this.push(Uint8Array.of(b));
       return;
     }
     const sink = NUMBER_KEYS[key];
@@ -211,54 +228,40 @@ export class SnapshotTokenizer {
       this.value = 0;
       this.digits = false;
       this.negative = false;
+      this.batchCount = 0;
+      const m = this.graph!.meta;
+      const row = sink === Sink.Nodes ? m.nodeFieldCount : sink === Sink.Edges ? m.edgeFieldCount : sink === Sink.Locations ? m.locationFieldCount : 1;
+      this.batchSize = BATCH - (BATCH % row);
       this.state = key === 'strings' ? State.Strings : State.Numbers;
       return;
     }
     if (b !== OPEN_BRACE && b !== OPEN_BRACKET) bad(`"${key}" holds a value the reader does not know`);
+    this.scan(b);
     this.state = State.Skip;
-    this.push(Uint8Array.of(b));
   }
 
-  private emit(): void {
-    const v = this.negative ? -this.value : this.value;
-    this.value = 0;
-    this.digits = false;
-    this.negative = false;
+  private flush(): void {
+    const count = this.batchCount;
+    this.batchCount = 0;
     const g = this.graph!;
+    const batch = this.batch;
     switch (this.sink) {
       case Sink.Nodes:
-        if (v < 0) bad('"nodes" holds a negative number');
-        g.node(v);
+        g.nodes(batch, count);
         break;
       case Sink.Edges:
-        if (v < 0) bad('"edges" holds a negative number');
-        g.edge(v);
+        g.edges(batch, count);
         break;
       case Sink.Locations:
-        if (v < 0) bad('"locations" holds a negative number');
-        g.locationNumber(v);
+        g.locationNumbers(batch, count);
         break;
       case Sink.FunctionInfos:
-        g.functionInfos.push(v);
+        for (let k = 0; k < count; k++) g.functionInfos.push(batch[k]!);
         break;
       case Sink.TraceTree:
-        g.traceTree.push(v);
+        for (let k = 0; k < count; k++) g.traceTree.push(batch[k]!);
         break;
     }
-  }
-
-  private endString(): void {
-    let s = this.text();
-    if (this.buf.subarray(0, this.len).includes(BACKSLASH)) {
-      // a cut string may end inside an escape: drop the partial escape, then let JSON undo the rest
-      if (this.dropped) s = s.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
-      try {
-        s = JSON.parse(`"${s}"`) as string;
-      } catch {
-        bad(`string ${this.graph?.strings.length ?? 0} is not a valid JSON string`);
-      }
-    }
-    this.graph?.strings.push(s);
   }
 
   private finish(): void {

@@ -1,7 +1,7 @@
-// The worker thread that reads a .heapsnapshot: the file streams through the tokenizer in 1 MiB
-// chunks, then the summary is computed; progress and the result go back as messages. Cancel is
+// The worker thread that reads a .heapsnapshot: the file goes through the tokenizer 1 MiB at a
+// time, then the summary is computed; progress and the result go back as messages. Cancel is
 // the host terminating this thread, which frees every array at once.
-import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HeapFileError } from './heapFileError.ts';
 import { summarize } from './snapshotSummary.ts';
@@ -9,27 +9,40 @@ import { SnapshotTokenizer } from './snapshotTokenizer.ts';
 import type { SnapshotJob, SnapshotMessage } from './snapshotProtocol.ts';
 
 const PROGRESS_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1 << 20;
 
 function post(m: SnapshotMessage): void {
   parentPort!.postMessage(m);
 }
 
-async function run(job: SnapshotJob): Promise<void> {
-  const stat = statSync(job.path);
-  const tokenizer = new SnapshotTokenizer(stat.size);
-  let done = 0;
-  let told = 0;
-  for await (const chunk of createReadStream(job.path, { highWaterMark: 1 << 20 })) {
-    tokenizer.push(chunk as Buffer);
-    done += (chunk as Buffer).length;
-    if (done - told >= PROGRESS_BYTES) {
-      told = done;
-      post({ type: 'progress', phase: 'read', done, total: stat.size });
+/** The file through the tokenizer, read into one buffer again and again (the tokenizer copies what it keeps). */
+async function tokenise(path: string): Promise<{ tokenizer: SnapshotTokenizer; size: number; mtime: Date }> {
+  const file = await open(path, 'r');
+  try {
+    const { size, mtime } = await file.stat();
+    const tokenizer = new SnapshotTokenizer(size);
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let done = 0;
+    let told = 0;
+    for (let n; (n = (await file.read(chunk, 0, CHUNK_BYTES, null)).bytesRead) > 0; ) {
+      tokenizer.push(chunk.subarray(0, n));
+      done += n;
+      if (done - told >= PROGRESS_BYTES) {
+        told = done;
+        post({ type: 'progress', phase: 'read', done, total: size });
+      }
     }
+    return { tokenizer, size, mtime };
+  } finally {
+    await file.close();
   }
+}
+
+async function run(job: SnapshotJob): Promise<void> {
+  const { tokenizer, size, mtime } = await tokenise(job.path);
   const graph = tokenizer.end();
-  post({ type: 'progress', phase: 'analyse', done: stat.size, total: stat.size });
-  const summary = summarize(graph, { source: job.source, takenAt: stat.mtime, ...(job.newerThanId !== undefined ? { newerThanId: job.newerThanId } : {}) });
+  post({ type: 'progress', phase: 'analyse', done: size, total: size });
+  const summary = summarize(graph, { source: job.source, takenAt: mtime, ...(job.newerThanId !== undefined ? { newerThanId: job.newerThanId } : {}) });
   post({ type: 'done', summary });
 }
 
