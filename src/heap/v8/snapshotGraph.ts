@@ -6,6 +6,8 @@ import { HeapFileError } from './heapFileError.ts';
 import type { SnapshotMeta } from './snapshotMeta.ts';
 
 export const NO_NODE = 0xffffffff;
+export const TRACE_OPEN = -1;
+export const TRACE_CLOSE = -2;
 
 export class SnapshotGraph {
   readonly meta: SnapshotMeta;
@@ -13,13 +15,16 @@ export class SnapshotGraph {
   readonly nodeName: Uint32Array;
   readonly nodeId: Uint32Array;
   readonly selfSize: Float64Array;
+  /** Per node its allocation trace (a trace_tree node id, 0 = none) when allocations were tracked. */
+  readonly traceNodeId: Uint32Array | undefined;
   /** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]). */
   readonly firstEdge: Uint32Array;
   readonly edgeTo: Uint32Array;
   /** object_index / node field count, script id, line, column (0-based as V8 writes them). */
   locations = new Uint32Array(4096);
   locationCount = 0;
-  /** Allocation tracking (trace_function_infos, trace_tree) when the snapshot was taken with it. */
+  /** Allocation tracking (trace_function_infos, trace_tree) when the snapshot was taken with it; in
+   * traceTree, TRACE_OPEN and TRACE_CLOSE stand for the brackets of its nested children lists. */
   functionInfos: number[] = [];
   traceTree: number[] = [];
   strings: string[] = [];
@@ -41,6 +46,7 @@ export class SnapshotGraph {
   private readonly idCol: number;
   private readonly sizeCol: number;
   private readonly edgeCountCol: number;
+  private readonly traceCol: number;
   private readonly edgeFields: number;
   private readonly edgeTypeCol: number;
   private readonly toCol: number;
@@ -63,6 +69,8 @@ export class SnapshotGraph {
     this.idCol = meta.node.id;
     this.sizeCol = meta.node.selfSize;
     this.edgeCountCol = meta.node.edgeCount;
+    this.traceCol = meta.node.traceNodeId;
+    this.traceNodeId = this.traceCol >= 0 ? new Uint32Array(n) : undefined;
     this.edgeFields = meta.edgeFieldCount;
     this.edgeTypeCol = meta.edge.type;
     this.toCol = meta.edge.toNode;
@@ -87,7 +95,7 @@ export class SnapshotGraph {
       const next = this.firstEdge[i]! + v;
       if (next > this.edgeTotal) this.fail(`the nodes' edge counts add up to more than the ${this.edgeTotal} edges announced`);
       this.firstEdge[i + 1] = next;
-    }
+    } else if (f === this.traceCol) this.traceNodeId![i] = v;
     if (++this.nodeField === this.nodeFields) {
       this.nodeField = 0;
       this.nodeIndex++;

@@ -2,6 +2,7 @@
 // from the dominator tree) and by allocation location (V8's `locations`: where each function
 // was defined and each object's constructor is). V8's lines and columns are 0-based; shown 1-based.
 import type { AllocationGroup, AllocationReport, AllocationSite } from '../../triage/model.ts';
+import { allocationTraceSites, hasAllocationTraces } from './allocationTraces.ts';
 import { isLibraryScript } from './heapProfile.ts';
 import { classRetainedSizes, dominatorTree, retainedSizes } from './dominators.ts';
 import { NO_NODE, type SnapshotGraph } from './snapshotGraph.ts';
@@ -91,6 +92,33 @@ function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
 }
 
+/** Sites by V8's `locations`: where each object's constructor or function is defined. */
+function locationSites(g: SnapshotGraph, classOf: Uint32Array, names: string[], newer: number | undefined): AllocationSite[] {
+  const scripts = scriptNames(g);
+  const closure = g.meta.nodeTypes.indexOf('closure');
+  const sites = new Map<string, { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }>();
+  for (let k = 0; k < g.locationCount; k++) {
+    const [node, script, line, column] = g.locations.subarray(k * 4, k * 4 + 4) as unknown as [number, number, number, number];
+    const key = `${script}:${line}:${column}`;
+    let site = sites.get(key);
+    if (!site) {
+      const file = scripts.get(script) ?? `script ${script}`;
+      sites.set(key, (site = { file, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 }));
+    }
+    // a function defined here names the site better than the constructor of its objects
+    if (g.nodeType[node] === closure && g.strings[g.nodeName[node]!]) site.functionName = g.strings[g.nodeName[node]!]!;
+    site.bytes += g.selfSize[node]!;
+    site.count++;
+    if (newer !== undefined && g.nodeId[node]! > newer) {
+      site.growthBytes += g.selfSize[node]!;
+      site.growthCount++;
+    }
+  }
+  return [...sites.values()].map(({ growthBytes, growthCount, ...s }) => ({
+    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
+  }));
+}
+
 export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSummary {
   const n = g.nodeCount;
   const newer = options.newerThanId;
@@ -123,29 +151,8 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
     names.map((name, c) => ({ name, count: count[c]!, selfBytes: self[c]!, retainedBytes: classRetained[c]!, ...growth(c) })).filter((r) => r.name !== '(synthetic)'),
     (r) => r.retainedBytes,
   );
-  const scripts = scriptNames(g);
-  const closure = g.meta.nodeTypes.indexOf('closure');
-  const sites = new Map<string, { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }>();
-  for (let k = 0; k < g.locationCount; k++) {
-    const [node, script, line, column] = g.locations.subarray(k * 4, k * 4 + 4) as unknown as [number, number, number, number];
-    const key = `${script}:${line}:${column}`;
-    let site = sites.get(key);
-    if (!site) {
-      const file = scripts.get(script) ?? `script ${script}`;
-      sites.set(key, (site = { file, line: line + 1, column: column + 1, functionName: names[classOf[node]!]!, bytes: 0, count: 0, growthBytes: 0, growthCount: 0 }));
-    }
-    // a function defined here names the site better than the constructor of its objects
-    if (g.nodeType[node] === closure && g.strings[g.nodeName[node]!]) site.functionName = g.strings[g.nodeName[node]!]!;
-    site.bytes += g.selfSize[node]!;
-    site.count++;
-    if (newer !== undefined && g.nodeId[node]! > newer) {
-      site.growthBytes += g.selfSize[node]!;
-      site.growthCount++;
-    }
-  }
-  const siteRows: AllocationSite[] = top([...sites.values()], (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
-    ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
-  }));
+  const traced = hasAllocationTraces(g);
+  const siteRows = top(traced ? allocationTraceSites(g, newer) : locationSites(g, classOf, names, newer), (s) => (newer !== undefined ? s.growthBytes ?? 0 : s.bytes));
   const grownTotal = newer !== undefined ? grownBytes.reduce((a, b) => a + b, 0) : undefined;
   const report: AllocationReport = {
     sourceFile: options.source,
@@ -162,7 +169,9 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       notes: [
         `${n.toLocaleString('en-US')} objects and ${g.meta.edgeCount.toLocaleString('en-US')} references read; ${tree.order.length.toLocaleString('en-US')} reachable from the root.`,
         'Retained size from the dominator tree (weak references ignored); a constructor\'s retained size counts an object inside another of the same constructor once.',
-        'Sites are where each object\'s constructor or function is defined (V8 "locations"), 1-based.',
+        traced
+          ? 'Sites are where each object was allocated (V8 allocation tracking): the innermost function of its stack that has a script, at the function\'s line, 1-based.'
+          : 'Sites are where each object\'s constructor or function is defined (V8 "locations"), 1-based.',
       ],
     },
   };

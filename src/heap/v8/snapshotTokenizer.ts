@@ -2,7 +2,7 @@
 // file is never held whole, and numbers go straight into the typed arrays of a SnapshotGraph.
 // `snapshot` (with `meta`) comes first in V8's output, so the arrays are sized before the first node.
 import { HeapFileError } from './heapFileError.ts';
-import { SnapshotGraph } from './snapshotGraph.ts';
+import { SnapshotGraph, TRACE_CLOSE, TRACE_OPEN } from './snapshotGraph.ts';
 import { parseMeta } from './snapshotMeta.ts';
 
 // states and number sinks as plain numbers (a switch over small integers is the fast path)
@@ -162,12 +162,15 @@ export class SnapshotTokenizer {
           value = 0;
           digits = false;
         }
-        if (b === OPEN_BRACKET) this.depth++;
-        else if (b === CLOSE_BRACKET && --this.depth === 0) {
+        if (b === OPEN_BRACKET) {
+          this.depth++;
+          // the trace tree nests its children: keep the brackets (nowhere else is there nesting)
+          if (this.sink === Sink.TraceTree) this.graph!.traceTree.push(TRACE_OPEN);
+        } else if (b === CLOSE_BRACKET && --this.depth === 0) {
           this.state = State.KeyOrEnd;
           i++;
           break;
-        }
+        } else if (b === CLOSE_BRACKET && this.sink === Sink.TraceTree) this.graph!.traceTree.push(TRACE_CLOSE);
       } else if (b === MINUS && !digits && !this.negative) this.negative = true;
       else bad(`"${this.key}" holds something other than whole numbers`);
     }
@@ -242,6 +245,7 @@ export class SnapshotTokenizer {
         g.functionInfos.push(v);
         break;
       case Sink.TraceTree:
+        if (v < 0) bad('"trace_tree" holds a negative number');
         g.traceTree.push(v);
         break;
     }
