@@ -4,17 +4,14 @@
 // payloads recentPayloads keeps). Afterwards the inspector no longer listens and only the second file
 // stays; a target killed mid-capture or a cancel during a snapshot: a clear error, no file left.
 import assert from 'node:assert/strict';
-import { KubeConfig } from '@kubernetes/client-node';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { rawRequest } from '../cluster/client.ts';
-import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
-import { execInPod } from '../../src/cluster/podExec.ts';
-import { CaptureError } from '../../src/heap/captureError.ts';
-import { inspectorListening } from '../../src/heap/node/inspectorPort.ts';
-import { INSPECTOR_PORT } from '../../src/heap/node/inspectorSession.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster, ClusterConfig } from '../cluster/index.ts';
+import { inspectorListens, rejection, startReadyCluster } from './captureCluster.ts';
 import { captureNodeSnapshots } from '../../src/heap/node/snapshotCapture.ts';
 
 const debugImage = 'ghcr.io/kube-memory-triage/debug:1';
@@ -28,29 +25,12 @@ const config: Partial<ClusterConfig> = { readyDelayMs: 100, pods: [pod('leaky'),
 const ref = (name: string) => ({ context: 'emulator', namespace: 'default', name });
 let cluster: Cluster;
 let kc: KubeConfig;
-const listening = (name: string) => inspectorListening((argv) => execInPod(kc, { namespace: 'default', pod: name, container: 'api' }, argv), INSPECTOR_PORT);
+const listening = (name: string) => inspectorListens(kc, name);
 
-async function rejection(p: Promise<unknown>): Promise<CaptureError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof CaptureError, `a CaptureError, not ${String(err)}`);
-    return err;
-  }
-  assert.fail('the capture succeeded');
-}
 
 describe('captureNodeSnapshots on real node processes', { timeout: 240_000 }, () => {
   before(async () => {
-    cluster = await startCluster({ config, prometheus: false });
-    kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfigPath);
-    const deadline = Date.now() + 60_000;
-    const ready = () => cluster.store.list('pods', 'default').every((p) => (p.status as { containerStatuses?: { ready?: boolean }[] })?.containerStatuses?.[0]?.ready);
-    while (!ready()) {
-      assert.ok(Date.now() < deadline, 'the pods did not get ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ({ cluster, kc } = await startReadyCluster(config));
   });
   after(async () => {
     await cluster?.stop();
