@@ -18,6 +18,7 @@ export const COMMAND_IDS = [
   'memoryTriage.selectPrometheus',
   'memoryTriage.setPrometheusCredentials',
   'memoryTriage.findLeakingLines',
+  'memoryTriage.captureHeapSnapshot',
   'memoryTriage.openLeakLocation',
   'memoryTriage.clearMemoryAnnotations',
   'memoryTriage.saveAllocationReport',

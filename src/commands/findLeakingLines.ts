@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfigValue, Keys } from '../config.ts';
+import type { ClusterSession } from '../cluster/session.ts';
 import { Disposable } from '../disposable.ts';
 import { CaptureError } from '../heap/captureError.ts';
 import { describeProcess, type ContainerProcess } from '../heap/processList.ts';
@@ -61,6 +62,17 @@ async function recordSites(ctx: CommandContext, pod: PodMemory, title: string, r
   });
 }
 
+export interface CommonCapture {
+  readonly windowSeconds: number;
+  readonly debugImage: string;
+  readonly signal: AbortSignal;
+  readonly onProgress: (message: string, secondsLeft?: number) => void;
+}
+
+/** A quick pick of the container's processes of a runtime, when it runs more than one. */
+export const pickProcess = (container: string, runtime: string) => async <P extends ContainerProcess>(choices: readonly P[]) =>
+  (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which ${runtime} process of ${container}?` }))?.process;
+
 export class LeakFinder extends Disposable {
   private readonly windowSeconds = this.register(new ConfigValue<number>(Keys.captureWindow, 60));
   private readonly frames = this.register(new ConfigValue<number>(Keys.pythonFrames, 10));
@@ -78,21 +90,42 @@ export class LeakFinder extends Disposable {
   }
 
   async run(ctx: CommandContext, item?: unknown): Promise<AllocationReport | undefined> {
-    const session = ctx.pods.session;
-    if (!session) {
-      void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
-      return undefined;
-    }
-    if (this.running) {
-      void vscode.window.showInformationMessage('Memory Triage: a capture is running; cancel it from its notification first.');
-      return undefined;
-    }
+    const session = this.readyFor(ctx);
+    if (!session) return undefined;
     const picked = await pickContainer(ctx, item, 'Find leaking lines in which pod?');
     if (!picked) return undefined;
     const { pod, container } = picked;
     // A Go service answers on its pprof port (two forced GCs are its whole cost); anything else goes the Python way.
     const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060).catch(() => undefined);
     if (!go && !(await costAccepted(ctx, picked))) return undefined;
+    return this.capture(ctx, picked, `Finding leaking lines in ${pod.ref.name}`, async (common) => {
+      if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: common.windowSeconds, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: common.signal, onProgress: common.onProgress });
+      const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
+      if ((await runtimeOf(session.kubeConfig, ref, common.signal)) === 'node') {
+        return captureNode(session.kubeConfig, pod.ref, container.name, { ...common, samplingIntervalBytes: this.samplingIntervalBytes, pickProcess: pickProcess(container.name, 'Node.js') });
+      }
+      return capturePython(session.kubeConfig, pod.ref, container.name, {
+        ...common, frames: Math.max(1, Math.round(this.frames.value || 10)), pickProcess: pickProcess(container.name, 'Python'),
+      });
+    });
+  }
+
+  get samplingIntervalBytes(): number {
+    return Math.max(1024, Math.round(this.samplingInterval.value || 32768));
+  }
+
+  /** The cluster session when a capture may start now; else says why and gives undefined. */
+  readyFor(ctx: CommandContext): ClusterSession | undefined {
+    const session = ctx.pods.session;
+    if (!session) void vscode.window.showInformationMessage('Memory Triage: open the Pods view first, so a cluster context is chosen.');
+    else if (this.running) void vscode.window.showInformationMessage('Memory Triage: a capture is running; cancel it from its notification first.');
+    else return session;
+    return undefined;
+  }
+
+  /** One capture from a live process with a cancellable notification; the result goes to the panel, the timeline and the log. */
+  async capture(ctx: CommandContext, picked: PickedContainer, progressTitle: string, body: (common: CommonCapture) => Promise<AllocationReport>): Promise<AllocationReport | undefined> {
+    const { pod, container } = picked;
     const title = `${pod.ref.namespace} / ${pod.ref.name} / ${container.name}`;
     const target = targetForPod(pod);
     const window = Math.max(5, Math.round(this.windowSeconds.value || 60));
@@ -101,10 +134,10 @@ export class LeakFinder extends Disposable {
     void ctx.allocations.status(target, { kind: 'capturing', title, message: 'Getting into the container…' });
     try {
       const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Finding leaking lines in ${pod.ref.name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: progressTitle, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          const common = {
+          return body({
             windowSeconds: window,
             debugImage: this.debugImage.value,
             signal: controller.signal,
@@ -112,18 +145,6 @@ export class LeakFinder extends Disposable {
               void ctx.allocations.status(target, { kind: 'capturing', title, message, endsAt });
               ctx.log.info(`Step 3 ${title}: ${message}`);
             }),
-          };
-          if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: window, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: controller.signal, onProgress: common.onProgress });
-          const pick = (runtime: string) => async <P extends ContainerProcess>(choices: readonly P[]) =>
-            (await vscode.window.showQuickPick(choices.map((p) => ({ label: describeProcess(p), process: p })), { title: `Which ${runtime} process of ${container.name}?` }))?.process;
-          const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
-          if ((await runtimeOf(session.kubeConfig, ref, controller.signal)) === 'node') {
-            return captureNode(session.kubeConfig, pod.ref, container.name, {
-              ...common, samplingIntervalBytes: Math.max(1024, Math.round(this.samplingInterval.value || 32768)), pickProcess: pick('Node.js'),
-            });
-          }
-          return capturePython(session.kubeConfig, pod.ref, container.name, {
-            ...common, frames: Math.max(1, Math.round(this.frames.value || 10)), pickProcess: pick('Python'),
           });
         },
       );

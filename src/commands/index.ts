@@ -8,6 +8,7 @@ import type { TrendPanel } from '../views/trendPanel.ts';
 import type { Allocations } from '../views/allocations.ts';
 import type { PoolStore } from '../views/poolStore.ts';
 import { openLocationFromText, selectionOrClipboard } from '../views/leakLinks.ts';
+import { captureHeapSnapshot } from './captureHeapSnapshot.ts';
 import type { LeakFinder } from './findLeakingLines.ts';
 import type { DbChecker } from './checkDbConnections.ts';
 import { checkPodMemory, findOomKilled } from './checkPodMemory.ts';
@@ -75,6 +76,7 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     'memoryTriage.selectPrometheus': () => selectPrometheus(ctx, ctx.prometheus, ctx.trend),
     'memoryTriage.setPrometheusCredentials': () => ctx.prometheus.setCredentials(),
     'memoryTriage.findLeakingLines': (item?: unknown) => ctx.leaks.run(ctx, item),
+    'memoryTriage.captureHeapSnapshot': (item?: unknown) => captureHeapSnapshot(ctx, item),
     'memoryTriage.openLeakLocation': async () => openLocationFromText((await selectionOrClipboard()).text, (file, line) => ctx.allocations.openRemote(file, line)),
     'memoryTriage.clearMemoryAnnotations': () => ctx.allocations.clear(),
     'memoryTriage.saveAllocationReport': () => ctx.allocations.save(),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { originalPosition } from '../heap/sourceMaps.ts';
 import { ConfigValue, Keys } from '../config.ts';
 import { anyValue } from '../settingChecks.ts';
 import { Disposable } from '../disposable.ts';
@@ -138,7 +139,7 @@ export class Allocations extends Disposable {
     const at = frame === undefined ? site : site.traceback?.[frame];
     if (!at) return;
     const m = this.mapped.get(at.file);
-    if (m?.kind === 'mapped') return this.openAt(m.path, at.line);
+    if (m?.kind === 'mapped') return this.openAt(m.path, at.line, at.column);
     await this.mapPathOf(at.file, at.line);
   }
 
@@ -191,10 +192,16 @@ export class Allocations extends Disposable {
     await this.openAt(local, line);
   }
 
-  /** Only workspace files are opened: a path from a pod or a file never leads elsewhere. */
-  private async openAt(path: string, line: number): Promise<void> {
+  /**
+   * Only workspace files are opened: a path from a pod or a file never leads elsewhere. Generated
+   * code with a source map in the workspace (a bundled dist/*.js) opens at its source line instead.
+   */
+  private async openAt(generated: string, generatedLine: number, generatedColumn?: number): Promise<void> {
+    const inWorkspace = (p: string) => !!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p));
+    const source = inWorkspace(generated) ? await originalPosition(generated, generatedLine, generatedColumn, inWorkspace).catch(() => undefined) : undefined;
+    const [path, line] = source && inWorkspace(source.file) ? [source.file, source.line] : [generated, generatedLine];
     const uri = vscode.Uri.file(path);
-    if (!vscode.workspace.getWorkspaceFolder(uri)) {
+    if (!inWorkspace(path)) {
       void vscode.window.showWarningMessage(`Memory Triage: ${path} is not in the workspace; it is not opened.`);
       return;
     }

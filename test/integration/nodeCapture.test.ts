@@ -4,15 +4,13 @@
 // the inspector no longer listens and no forward stays open. Faults: --disable-sigusr1, a port
 // 9229 already taken, port-forward denied: clear messages, nothing left listening.
 import assert from 'node:assert/strict';
-import { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { rawRequest } from '../cluster/client.ts';
-import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
-import { execInPod } from '../../src/cluster/podExec.ts';
-import { CaptureError } from '../../src/heap/captureError.ts';
-import { captureNode, INSPECTOR_PORT } from '../../src/heap/node/nodeCapture.ts';
-import { inspectorListening } from '../../src/heap/node/inspectorPort.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster, ClusterConfig } from '../cluster/index.ts';
+import { inspectorListens, rejection, startReadyCluster } from './captureCluster.ts';
+import { captureNode } from '../../src/heap/node/nodeCapture.ts';
 
 const debugImage = 'ghcr.io/kube-memory-triage/debug:1';
 const server = readFileSync(new URL('../cluster/workloads/node-api/server.js', import.meta.url), 'utf8').split('\n');
@@ -35,29 +33,12 @@ const ref = (name: string) => ({ context: 'emulator', namespace: 'default', name
 let cluster: Cluster;
 let kc: KubeConfig;
 const capture = (name: string) => captureNode(kc, ref(name), 'api', { windowSeconds: 6, samplingIntervalBytes: 32768, debugImage });
-const listening = (name: string) => inspectorListening((argv) => execInPod(kc, { namespace: 'default', pod: name, container: 'api' }, argv), INSPECTOR_PORT);
+const listening = (name: string) => inspectorListens(kc, name);
 
-async function rejection(p: Promise<unknown>): Promise<CaptureError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof CaptureError, `a CaptureError, not ${String(err)}`);
-    return err;
-  }
-  assert.fail('the capture succeeded');
-}
 
 describe('captureNode on real node processes', { timeout: 180_000 }, () => {
   before(async () => {
-    cluster = await startCluster({ config, prometheus: false });
-    kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfigPath);
-    const deadline = Date.now() + 60_000;
-    const ready = () => cluster.store.list('pods', 'default').every((p) => (p.status as { containerStatuses?: { ready?: boolean }[] })?.containerStatuses?.[0]?.ready);
-    while (!ready()) {
-      assert.ok(Date.now() < deadline, 'the pods did not get ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ({ cluster, kc } = await startReadyCluster(config));
   });
   after(async () => {
     await cluster?.stop();

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster, type ClusterConfig } from '../cluster/index.ts';
 import { rawRequest } from '../cluster/client.ts';
+import { rejection } from './captureCluster.ts';
 import { ExecError, execInPod } from '../../src/cluster/podExec.ts';
-import { CaptureError } from '../../src/heap/captureError.ts';
 import { capturePython, type PythonCaptureOptions } from '../../src/heap/python/pythonCapture.ts';
 import type { AllocationReport } from '../../src/triage/model.ts';
 
@@ -61,15 +61,6 @@ const capture = (pod: string, more: Partial<PythonCaptureOptions> = {}) => captu
 const ephemeral = (pod: string): { name: string; image: string }[] => (cluster.store.get('pods', 'default', pod)?.spec as { ephemeralContainers?: { name: string; image: string }[] }).ephemeralContainers ?? [];
 const exec = (pod: string, argv: string[]) => execInPod(kc, { namespace: 'default', pod, container: 'api' }, argv);
 
-async function rejection(p: Promise<unknown>): Promise<CaptureError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof CaptureError, `a CaptureError, not ${String(err)}`);
-    return err;
-  }
-  assert.fail('the capture succeeded');
-}
 
 /** After a capture: no file of ours in the target's /tmp, and tracing is off (a second capture is told it was). */
 async function leftNothing(pod: string): Promise<void> {

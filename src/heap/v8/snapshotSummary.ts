@@ -163,7 +163,8 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
   const groups: AllocationGroup[] = top(
     // the synthetic root and GC-root groups retain everything: not a constructor to look at
     names.map((name, c) => ({ name, count: count[c]!, selfBytes: self[c]!, retainedBytes: classRetained[c]!, ...growth(c) })).filter((r) => r.name !== '(synthetic)'),
-    (r) => r.retainedBytes,
+    // two snapshots: what grew most first (the growth table); one: what holds most
+    (r: AllocationGroup) => (newer !== undefined ? r.growthBytes ?? 0 : r.retainedBytes ?? 0),
   );
   const grownTotal = newer !== undefined ? grownBytes.reduce((a, b) => a + b, 0) : undefined;
   const report: AllocationReport = {
