@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import { startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
-import { trendHistory } from '../integration/trendHistory.ts';
+import { trendHistory, historyPod } from '../integration/trendHistory.ts';
 import { openWorkbench, type Workbench } from './harness.ts';
 
 let prom: LocalPrometheus;
@@ -21,12 +21,7 @@ let treeFigures: { workingSet: string; limit: string; percent: string };
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const pod = (name: string, startMiB: number, leakMiBPerMinute: number) => ({
-  name,
-  namespace: 'default',
-  labels: { app: 'api' },
-  container: { name: 'api', image: 'api:1', limits: { memory: '256Mi' }, memory: { startMiB, leakMiBPerMinute } },
-});
+const pod = historyPod;
 
 before(async () => {
   prom = await startLocalPrometheus(trendHistory(Math.floor(Date.now() / 1000)));

@@ -4,15 +4,14 @@
 // app image has none), and the table's first row is the line of handlers.py that allocates what the
 // cache keeps. A click opens that line beside the panel with its CodeLens. User actions are counted.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startCluster, type Cluster } from '../cluster/index.ts';
+import type { Cluster } from '../cluster/index.ts';
 import type { ClusterConfig } from '../cluster/config.ts';
-import { openWorkbench, ROOT, type Workbench } from './harness.ts';
+import type { Workbench } from './harness.ts';
+import { lineWhere, openOnWorkloads, WORKLOADS } from './workloadWorld.ts';
 import type { TreeRow } from './workbenchDom.ts';
 
-const WORKLOADS = join(ROOT, 'test', 'cluster', 'workloads');
 const HANDLERS = join(WORKLOADS, 'python-api', 'app', 'handlers.py');
 
 let cluster: Cluster;
@@ -35,27 +34,11 @@ const config: Partial<ClusterConfig> = {
   images: { 'registry.example.com/shop/orders-api:*': { from: 'python:slim', user: { uid: 1000, gid: 1000, name: 'app', home: '/home/app' }, workdir: '/app' } },
 };
 
-/** The line that builds the cached body: found in the source, not written into the test. */
-function leakLine(): number {
-  const lines = readFileSync(HANDLERS, 'utf8').split('\n');
-  const at = lines.findIndex((l) => l.includes('json.dumps(order).encode('));
-  assert.ok(at >= 0, 'the response body line is in handlers.py');
-  return at + 1;
-}
+/** The line that builds the cached body. */
+const leakLine = () => lineWhere(HANDLERS, (l) => l.includes('json.dumps(order).encode('), 'the response body line is in handlers.py');
 
 before(async () => {
-  cluster = await startCluster({ config, prometheus: false });
-  wb = await openWorkbench({
-    folder: WORKLOADS,
-    settings: {
-      'memoryTriage.kubeconfig': cluster.kubeconfigPath,
-      'memoryTriage.namespace': 'default',
-      'memoryTriage.labelSelector': 'app=api',
-      'memoryTriage.metricsInterval': 3,
-      'memoryTriage.capture.windowSeconds': 10,
-    },
-    viewport: { width: 1600, height: 900 },
-  });
+  ({ cluster, wb } = await openOnWorkloads(config, 'app=api'));
 });
 
 after(async () => {

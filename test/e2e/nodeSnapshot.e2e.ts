@@ -5,14 +5,13 @@
 // table's first own row is renderSession in server.js, the constructors below it start with the
 // strings that grew, and a click opens server.js at that line.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startCluster, type Cluster } from '../cluster/index.ts';
+import type { Cluster } from '../cluster/index.ts';
 import type { ClusterConfig } from '../cluster/config.ts';
-import { openWorkbench, ROOT, type Workbench } from './harness.ts';
+import type { Workbench } from './harness.ts';
+import { lineWhere, openOnWorkloads, WORKLOADS } from './workloadWorld.ts';
 
-const WORKLOADS = join(ROOT, 'test', 'cluster', 'workloads');
 const SERVER = join(WORKLOADS, 'node-api', 'server.js');
 
 let cluster: Cluster;
@@ -27,26 +26,11 @@ const config: Partial<ClusterConfig> = {
   }],
 };
 
-/** The function whose payloads the Map keeps: found in the source, not written into the test. */
-function leakLine(): number {
-  const at = readFileSync(SERVER, 'utf8').split('\n').findIndex((l) => l.startsWith('function renderSession('));
-  assert.ok(at >= 0, 'renderSession is in server.js');
-  return at + 1;
-}
+/** The function whose payloads the Map keeps. */
+const leakLine = () => lineWhere(SERVER, (l) => l.startsWith('function renderSession('), 'renderSession is in server.js');
 
 before(async () => {
-  cluster = await startCluster({ config, prometheus: false });
-  wb = await openWorkbench({
-    folder: WORKLOADS,
-    settings: {
-      'memoryTriage.kubeconfig': cluster.kubeconfigPath,
-      'memoryTriage.namespace': 'default',
-      'memoryTriage.labelSelector': 'app=sessions',
-      'memoryTriage.metricsInterval': 3,
-      'memoryTriage.capture.windowSeconds': 10,
-    },
-    viewport: { width: 1600, height: 900 },
-  });
+  ({ cluster, wb } = await openOnWorkloads(config, 'app=sessions'));
 });
 
 after(async () => {

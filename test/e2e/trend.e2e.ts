@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import { startLocalPrometheus, type LocalPrometheus } from '../integration/localPrometheus.ts';
-import { trendHistory } from '../integration/trendHistory.ts';
+import { trendHistory, historyPod } from '../integration/trendHistory.ts';
 import { openWorkbench, type Workbench } from './harness.ts';
 
 // The page's globals for code run in the webview by evaluate(): these tests compile without the DOM lib.
@@ -29,12 +29,7 @@ let wb: Workbench;
 // what the browser said about the webview's Content-Security-Policy (it must say nothing)
 const cspComplaints: string[] = [];
 
-const pod = (name: string, startMiB: number, leakMiBPerMinute: number) => ({
-  name,
-  namespace: 'default',
-  labels: { app: 'api' },
-  container: { name: 'api', image: 'api:1', limits: { memory: '256Mi' }, memory: { startMiB, leakMiBPerMinute } },
-});
+const pod = historyPod;
 
 before(async () => {
   prom = await startLocalPrometheus(trendHistory(Math.floor(Date.now() / 1000)));

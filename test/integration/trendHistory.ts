@@ -65,3 +65,11 @@ export function trendHistory(nowSeconds: number, hours = 2, everySeconds = 15): 
   lines.push('# EOF', '');
   return lines.join('\n');
 }
+
+/** A bare api pod of the default namespace as the history has it: its 256 MiB limit, starting and leaking as given. */
+export const historyPod = (name: string, startMiB: number, leakMiBPerMinute: number) => ({
+  name,
+  namespace: 'default',
+  labels: { app: 'api' },
+  container: { name: 'api', image: 'api:1', limits: { memory: '256Mi' }, memory: { startMiB, leakMiBPerMinute } },
+});
