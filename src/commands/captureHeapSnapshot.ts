@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { captureNodeSnapshots } from '../heap/node/snapshotCapture.ts';
+import { pruneSnapshots } from '../heap/node/snapshotFiles.ts';
 import { runtimeOf } from '../heap/runtimeOf.ts';
 import type { AllocationReport } from '../triage/model.ts';
 import { snapshotCost } from '../triage/snapshotCost.ts';
@@ -41,6 +42,9 @@ export async function captureHeapSnapshot(ctx: CommandContext, item?: unknown): 
   if (!(await costAccepted(picked, ctx))) return undefined;
   const directory = join(ctx.extension.globalStorageUri.fsPath, 'heap-snapshots');
   await mkdir(directory, { recursive: true });
+  // with this capture's, at most three kept snapshots: each is about the target's heap size
+  const removed = await pruneSnapshots(directory, 2);
+  if (removed.length) ctx.log.info(`Removed older heap snapshots from ${directory}: ${removed.join(', ')}`);
   return ctx.leaks.capture(ctx, picked, `Taking heap snapshots of ${pod.ref.name}`, (common) =>
     captureNodeSnapshots(session.kubeConfig, pod.ref, container.name, {
       ...common, directory, samplingIntervalBytes: ctx.leaks.samplingIntervalBytes, pickProcess: pickProcess(container.name, 'Node.js'),
