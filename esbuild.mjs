@@ -85,7 +85,7 @@ if (existsSync('test/suite/index.ts')) {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external: ['vscode', 'mocha'], // mocha loads from node_modules beside out/
+      external: ['vscode', 'mocha', 'esbuild'], // these load from node_modules beside out/
       mainFields: ['module', 'main'],
     }),
   );

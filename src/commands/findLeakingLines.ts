@@ -95,13 +95,17 @@ export class LeakFinder extends Disposable {
     const picked = await pickContainer(ctx, item, 'Find leaking lines in which pod?');
     if (!picked) return undefined;
     const { pod, container } = picked;
-    // A Go service answers on its pprof port (two forced GCs are its whole cost); anything else goes the Python way.
-    const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060).catch(() => undefined);
-    if (!go && !(await costAccepted(ctx, picked))) return undefined;
+    const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
+    // A Go service answers on its pprof port (two forced GCs are its whole cost); a node process gets
+    // a sampling profile (cheap); anything else goes the Python way, whose tracing costs memory.
+    const { go, node } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Memory Triage: looking at the processes of ${pod.ref.name}` }, async () => {
+      const go = await findGoPprof(session.kubeConfig, pod.ref, container.name, this.goPort.value || 6060).catch(() => undefined);
+      return { go, node: !go && (await runtimeOf(session.kubeConfig, ref).catch(() => undefined)) === 'node' };
+    });
+    if (!go && !node && !(await costAccepted(ctx, picked))) return undefined;
     return this.capture(ctx, picked, `Finding leaking lines in ${pod.ref.name}`, async (common) => {
       if (go) return captureGoWith(go.get, pod.ref, container.name, { port: go.port, windowSeconds: common.windowSeconds, sampleType: this.goSampleType.value === 'alloc_space' ? 'alloc_space' : 'inuse_space', signal: common.signal, onProgress: common.onProgress });
-      const ref = { namespace: pod.ref.namespace, pod: pod.ref.name, container: container.name };
-      if ((await runtimeOf(session.kubeConfig, ref, common.signal)) === 'node') {
+      if (node) {
         return captureNode(session.kubeConfig, pod.ref, container.name, { ...common, samplingIntervalBytes: this.samplingIntervalBytes, pickProcess: pickProcess(container.name, 'Node.js') });
       }
       return capturePython(session.kubeConfig, pod.ref, container.name, {

@@ -117,16 +117,3 @@ export interface TimelineRecorder {
   /** The time of the last applied action (Verify Recovery's "since the last resolution"). */
   lastResolution(): Date | undefined;
 }
-
-/** Keeps entries in memory only; the incident store replaces it with one kept in workspace storage. */
-export class MemoryTimeline implements TimelineRecorder {
-  readonly entries: TimelineEntry[] = [];
-
-  record(entry: TimelineEntry): void {
-    this.entries.push(entry);
-  }
-
-  lastResolution(): Date | undefined {
-    return lastAppliedAction(this.entries);
-  }
-}

@@ -19,7 +19,8 @@ import type { TrendPanel, TrendTarget } from './trendPanel.ts';
 /** Files the suffix match looks at; a bigger workspace needs pathMappings rules. */
 const MAX_WORKSPACE_FILES = 50_000;
 const SOURCE_GLOB = '**/*.{py,pyi,js,mjs,cjs,ts,mts,cts,jsx,tsx,go}';
-const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,__pycache__,dist,out}/**';
+// dist/ and out/ stay in: a bundled service runs dist/*.js, which its source map leads back to the .ts
+const EXCLUDE_GLOB = '**/{node_modules,.git,.venv,venv,__pycache__}/**';
 /** Lines annotated in the editor: the top sites, not every line that allocated once. */
 const MAX_ANNOTATED = 50;
 /** A saved report holds at most 10,000 sites: far less than this. */
@@ -81,7 +82,8 @@ export class Allocations extends Disposable {
     for (const [file, library] of files) this.mapped.set(file, mapPath(file, rules, index, library ? { minMatch: 2 } : {}));
     const view = allocationsView(report, this.title, (file) => this.locate(file));
     await this.deps.trend.showAllocations(this.target ?? this.deps.trend.current.target ?? fileTarget(this.title), { kind: 'ready', view });
-    this.annotate(report);
+    // a report replaced meanwhile is not annotated: the later one is
+    await this.annotate(report).catch((err: unknown) => this.deps.log.warn(`Annotations not shown: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private workspaceIndex(): Promise<WorkspaceIndex> {
@@ -107,7 +109,7 @@ export class Allocations extends Disposable {
     return { kind: 'mapped', label: vscode.workspace.asRelativePath(m.path) };
   }
 
-  private annotate(report: AllocationReport): void {
+  private async annotate(report: AllocationReport): Promise<void> {
     const growth = report.method.measure === 'growth';
     const figure = (s: AllocationSite) => (growth ? s.growthBytes ?? 0 : s.bytes);
     const top = report.sites.filter((s) => figure(s) > 0).sort((a, b) => figure(b) - figure(a)).slice(0, MAX_ANNOTATED);
@@ -123,9 +125,11 @@ export class Allocations extends Disposable {
       const hover = new vscode.MarkdownString();
       hover.appendText(`${amount} (${formatBytes(site.bytes)} alive, ${site.count.toLocaleString('en-US')} blocks) — ${report.method.description}\n\n`);
       if (site.traceback?.length) hover.appendCodeblock(site.traceback.map((f) => `${f.file}:${f.line}${f.functionName ? ` in ${f.functionName}` : ''}`).join('\n'), 'text');
-      items.push({ uri: vscode.Uri.file(m.path), line: site.line, lens, hover, text: `  ${amount}` });
+      // generated code with a source map: the figures go on the source line, where the click goes
+      const at = await sourceOf(m.path, site.line, site.column);
+      items.push({ uri: vscode.Uri.file(at.path), line: at.line, lens, hover, text: `  ${amount}` });
     }
-    this.deps.annotations.show(items);
+    if (report === this.report) this.deps.annotations.show(items);
   }
 
   clear(): void {
@@ -197,9 +201,7 @@ export class Allocations extends Disposable {
    * code with a source map in the workspace (a bundled dist/*.js) opens at its source line instead.
    */
   private async openAt(generated: string, generatedLine: number, generatedColumn?: number): Promise<void> {
-    const inWorkspace = (p: string) => !!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p));
-    const source = inWorkspace(generated) ? await originalPosition(generated, generatedLine, generatedColumn, inWorkspace).catch(() => undefined) : undefined;
-    const [path, line] = source && inWorkspace(source.file) ? [source.file, source.line] : [generated, generatedLine];
+    const { path, line } = await sourceOf(generated, generatedLine, generatedColumn);
     const uri = vscode.Uri.file(path);
     if (!inWorkspace(path)) {
       void vscode.window.showWarningMessage(`Memory Triage: ${path} is not in the workspace; it is not opened.`);
@@ -241,6 +243,14 @@ export class Allocations extends Disposable {
     const target = report.pod ? targetForRef(report.pod) : undefined;
     await this.show(target, title, { ...report, sourceFile: report.sourceFile ?? file.fsPath });
   }
+}
+
+const inWorkspace = (p: string) => !!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p));
+
+/** A workspace file's line, or its source's when a source map in the workspace says where it came from. */
+async function sourceOf(generated: string, line: number, column?: number): Promise<{ path: string; line: number }> {
+  const source = inWorkspace(generated) ? await originalPosition(generated, line, column, inWorkspace).catch(() => undefined) : undefined;
+  return source && inWorkspace(source.file) ? { path: source.file, line: source.line } : { path: generated, line };
 }
 
 function targetForRef(pod: PodRef): TrendTarget {
