@@ -77,6 +77,36 @@ export class Workbench {
     await commandPalette(this.page, title, opensPicker);
   }
 
+  /**
+   * Right-clicks the side-bar row holding `rowText` and chooses `item` in its context menu. A monaco
+   * menu acts on the item under the mouse at mouseup; a click landing while it is still laid out can
+   * be lost, so the item is hovered first and chosen with Enter if the menu stays.
+   */
+  async contextMenu(rowText: string, item: string): Promise<void> {
+    await this.page.locator('.part.sidebar .monaco-list-row', { hasText: rowText }).first().click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-item', { hasText: item }).first();
+    await entry.hover();
+    await entry.click();
+    if (await entry.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
+  }
+
+  /** Whether the active text editor holds `text`, as its find widget counts it (Monaco draws only what is visible). */
+  async editorHas(text: string): Promise<boolean> {
+    await this.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+F');
+    const find = this.page.locator('.part.editor .find-widget.visible');
+    await find.waitFor({ timeout: 10_000 });
+    await find.locator('textarea, input').first().fill(text);
+    const count = find.locator('.matchesCount');
+    let said = '';
+    for (const deadline = Date.now() + 10_000; !said && Date.now() < deadline; ) {
+      await this.page.waitForTimeout(100);
+      said = (await count.innerText()).trim(); // empty until the search has run
+    }
+    await this.page.keyboard.press('Escape');
+    return !/^No results/i.test(said);
+  }
+
   /** Rows of the trees in the side bar: label, description, tooltip-free. */
   async treeItems(): Promise<TreeRow[]> {
     return treeRows(this.page.locator('.part.sidebar'));

@@ -43,12 +43,13 @@ test('Capture Heap Snapshot (Node) from the pod row: the growth table, and its f
   await wb.openActivityView('Memory Triage');
   const rows = await wb.rowsUntil('the sessions pod with its memory', (rows) => rows.some((r) => r.level === 2 && /^sessions-/.test(r.label) && /%/.test(r.description)), 90_000);
   const pod = rows.find((r) => r.level === 2 && /^sessions-/.test(r.label))!;
-  const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: pod.label }).first();
-  await row.click({ button: 'right' });
-  await wb.page.locator('.monaco-menu .action-label', { hasText: 'Capture Heap Snapshot (Node)' }).first().click();
-  // the modal names the cost with the pod's headroom
+  await wb.contextMenu(pod.label, 'Capture Heap Snapshot (Node)');
+  // the modal names the cost with the pod's headroom (after the container's processes are read)
   const dialog = wb.page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 15_000 });
+  await dialog.waitFor({ timeout: 30_000 }).catch(async (err) => {
+    await wb.screenshot('heap-snapshot-failed');
+    throw new Error(`no cost modal; notifications: ${(await wb.notifications()).join(' | ')}`, { cause: err });
+  });
   assert.match((await dialog.innerText()).replace(/\s+/g, ' '), /headroom below the limit of 512 MiB is \d+(\.\d)? MiB/);
   await wb.screenshot('heap-snapshot-cost');
   await dialog.locator('.monaco-button', { hasText: 'Take Heap Snapshots' }).click();

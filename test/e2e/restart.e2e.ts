@@ -39,14 +39,7 @@ test('Restart Workload from the pod\'s context menu: diff, modal, rollout progre
   const isPod = (r: TreeRow) => r.level === 2 && /^api-/.test(r.label) && /\d+%/.test(r.description);
   const rows = await wb.rowsUntil('the api pod with metrics', (rows) => rows.some(isPod), 90_000);
   const old = rows.find(isPod)!;
-  const row = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: old.label }).first();
-  await row.click({ button: 'right' });
-  // A monaco menu acts on the item under the mouse at mouseup; a click landing while it is still
-  // laid out can be lost, so the item is hovered first and chosen with Enter if the menu stays.
-  const item = wb.page.locator('.monaco-menu .action-item', { hasText: 'Restart Workload (Option A)' }).first();
-  await item.hover();
-  await item.click();
-  if (await item.isVisible().catch(() => false)) await wb.page.keyboard.press('Enter');
+  await wb.contextMenu(old.label, 'Restart Workload (Option A)');
 
   const dialog = wb.page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 60_000 }).catch(async (err) => {

@@ -71,6 +71,7 @@ test('restricted mode: the tree reads, no change is offered, and a change run an
   const refused = await wb.waitForNotification(/not trusted/, 15_000);
   assert.match(refused, /restricted mode.*makes no change to a cluster here/);
   assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0, 'no confirmation was asked');
+  await wb.page.waitForTimeout(700); // the toast's slide-in, for the picture
   await wb.screenshot('restricted-mode-refused');
   await wb.page.waitForTimeout(3000);
   const after = (await wb.treeItems()).filter((r) => r.level === 2 && /^api-/.test(r.label));
