@@ -5,12 +5,12 @@
 // current one), and restarts with the kubelet's CrashLoopBackOff: the first crash at once, then
 // base, 2×base, 4×base ... up to the cap. Image pull failures wait in ImagePullBackOff.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ClusterConfig } from './config.ts';
 import type { ProcessExit, ProcessUsage, Runtime } from './driver.ts';
 import type { EventRecorder } from './events.ts';
 import { hostsFor } from './hosts.ts';
-import { planLaunch } from './kubeletLaunch.ts';
+import { planLaunch, readTail, syntheticPodIP } from './kubeletLaunch.ts';
+import { seedPastKills, type PastKills } from './pastKills.ts';
 import { nodeName } from './objects.ts';
 import { type ContainerState, goDuration, iso, renderStatus } from './podStatus.ts';
 import { processOf, recordOomKilling } from './nodeStatus.ts';
@@ -20,25 +20,6 @@ import { SyntheticDriver } from './synthetic.ts';
 interface PodState {
   key: string; namespace: string; name: string; uid: string; podIP?: string; containers: ContainerState[]; ephemeral: ContainerState[];
   timers: Set<NodeJS.Timeout>; stopping: boolean; restartPolicy: string; sandboxed: boolean;
-}
-
-/** The last 256 KiB of a log file, read before the runtime recreates the container's directory. */
-function readTail(file: string | undefined): Buffer | undefined {
-  if (!file) return undefined;
-  try {
-    const buf = readFileSync(file);
-    return buf.subarray(Math.max(0, buf.length - 256 * 1024));
-  } catch {
-    return undefined;
-  }
-}
-
-// Pods without a process (synthetic) get addresses from the upper half of the pod range; the
-// container runtime gives real pods theirs from its bridge's 10.244.<k>.0/24.
-let ipCounter = 0;
-function syntheticPodIP(): string {
-  ipCounter++;
-  return `10.244.${128 + (Math.floor(ipCounter / 250) % 120)}.${(ipCounter % 250) + 2}`;
 }
 
 export class Kubelet {
@@ -76,18 +57,20 @@ export class Kubelet {
     return this.pods.get(`${namespace}/${name}`);
   }
 
-  usage(namespace: string, name: string, container: string): ProcessUsage | undefined {
+  private containerOf(namespace: string, name: string, container: string): { ps?: PodState; cs?: ContainerState } {
     const ps = this.podState(namespace, name);
-    const cs = ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container);
+    return { ps, cs: ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container) };
+  }
+
+  usage(namespace: string, name: string, container: string): ProcessUsage | undefined {
+    const { ps, cs } = this.containerOf(namespace, name, container);
     if (!ps || cs?.phase !== 'running') return undefined;
     return this.runtime?.usage(ps.key, container) ?? this.synthetic.usage(ps.key, container);
   }
 
   /** Whether a container of the pod is scripted (no process to exec into, no port to forward to). */
   isSynthetic(namespace: string, name: string, container: string): boolean {
-    const ps = this.podState(namespace, name);
-    const cs = ps?.containers.find((c) => c.name === container) ?? ps?.ephemeral.find((c) => c.name === container);
-    return cs?.synthetic ?? true;
+    return this.containerOf(namespace, name, container).cs?.synthetic ?? true;
   }
 
   private admit(pod: K8sObject): void {
@@ -264,28 +247,12 @@ export class Kubelet {
     this.later(ps, delay, () => void this.startContainer(ps, cs));
   }
 
-  /**
-   * Past OOM kills the backfilled Prometheus history tells of (before this emulator started): the
-   * running container is the one created after the last of them (restartCount + kills), and that
-   * kill is lastState unless a live exit already replaced it. The history restarts each kill after a
-   * back-off, so the container's Pulled/Created/Started count the earlier starts since the pod's
-   * creation and BackOff one per kill. The kubelet keeps no OOM event of its own. The back-off is
-   * not seeded: like a kubelet just started (it keeps back-offs in memory), the first live crash
-   * restarts at once.
-   */
-  seedPastOOMKills(namespace: string, name: string, container: string, past: { ooms: number; lastOOMAt?: Date; lastStartedAt?: Date; firstOOMAt?: Date }): void {
+  /** Past OOM kills the backfilled Prometheus history tells of: see seedPastKills. */
+  seedPastOOMKills(namespace: string, name: string, container: string, past: PastKills): void {
     const ps = this.podState(namespace, name);
     const cs = ps?.containers.find((c) => c.name === container);
     const pod = this.store.get('pods', namespace, name);
-    if (!ps || !cs || !pod || past.ooms <= 0 || !past.lastOOMAt) return;
-    cs.restartCount += past.ooms;
-    cs.last ??= {
-      exitCode: 137, reason: 'OOMKilled', containerID: `containerd://${randomBytes(32).toString('hex')}`,
-      startedAt: iso(past.lastStartedAt ?? past.lastOOMAt), finishedAt: iso(past.lastOOMAt),
-    };
-    this.events.containerStarted(pod, container, { count: past.ooms, first: pod.metadata.creationTimestamp, last: iso(past.lastStartedAt ?? past.lastOOMAt) });
-    this.events.backOff(pod, container, { count: past.ooms, first: iso(past.firstOOMAt ?? past.lastOOMAt), last: iso(past.lastOOMAt) });
-    this.sync(ps);
+    if (ps && cs && pod && seedPastKills(cs, pod, this.events, past)) this.sync(ps);
   }
 
   private later(ps: PodState, ms: number, fn: () => void): void {

@@ -1,11 +1,13 @@
 // From a pod and one of its containers (app or ephemeral) to what the runtime starts: the image,
 // command and args, workingDir, env (with the downward-API names the samples read), memory limit,
-// ports, the securityContext merged as the kubelet merges pod and container, and emptyDir mounts.
+// ports, the securityContext merged as the kubelet merges pod and container, and emptyDir mounts;
+// and two small things the kubelet needs around a launch (a log's tail, a synthetic pod's IP).
 import type { MemoryCurve } from './config.ts';
 import type { ContainerLaunch } from './driver.ts';
 import { memoryAnnotation, nodeName, workloadAnnotation } from './objects.ts';
 import { parseQuantity } from './quantity.ts';
 import { builtinImages, lookupImage, type ImageSpec } from './runtime/images.ts';
+import { readFileSync } from 'node:fs';
 import type { K8sObject } from './store.ts';
 
 export interface LaunchPlan { launch: ContainerLaunch; curve?: MemoryCurve; synthetic: boolean }
@@ -52,4 +54,23 @@ export function planLaunch(pod: K8sObject, name: string, podIP: string | undefin
   const known = !!lookupImage({ ...builtinImages, ...images }, c.image ?? '');
   const synthetic = !ephemeral && (!!curveText || (!workload && !known));
   return { launch, curve: curveText ? JSON.parse(curveText) : undefined, synthetic };
+}
+
+/** The last 256 KiB of a log file, read before the runtime recreates the container's directory. */
+export function readTail(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    const buf = readFileSync(file);
+    return buf.subarray(Math.max(0, buf.length - 256 * 1024));
+  } catch {
+    return undefined;
+  }
+}
+
+// Pods without a process (synthetic) get addresses from the upper half of the pod range; the
+// container runtime gives real pods theirs from its bridge's 10.244.<k>.0/24.
+let ipCounter = 0;
+export function syntheticPodIP(): string {
+  ipCounter++;
+  return `10.244.${128 + (Math.floor(ipCounter / 250) % 120)}.${(ipCounter % 250) + 2}`;
 }
