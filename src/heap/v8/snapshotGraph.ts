@@ -2,18 +2,26 @@
 // `edges` and `locations` (its batches hold whole rows, none negative). Only what the summary
 // needs is kept: per node its type, name, id, self size and first edge; per edge only its target,
 // with the edges the dominator tree must ignore (weak, and shortcuts not from the root, as
-// DevTools does) stored as NO_NODE.
+// DevTools does) stored as NO_NODE. With allocation tracking, also each node's trace and the
+// trace tree, flattened to rows of id, function and parent.
 import { HeapFileError } from './heapFileError.ts';
 import type { SnapshotMeta } from './snapshotMeta.ts';
-import { SnapshotStrings } from './snapshotStrings.ts';
+import { grow, SnapshotStrings } from './snapshotStrings.ts';
 
 export const NO_NODE = 0xffffffff;
+/** The brackets of the trace tree's nested children lists, as the tokenizer hands them over (its numbers are never negative). */
+export const TRACE_OPEN = -1;
+export const TRACE_CLOSE = -2;
+/** A trace tree node as V8 writes it: id, function_info_index, count, size, then its children list. */
+const TRACE_NODE_FIELDS = 4;
 
 export class SnapshotGraph {
   readonly meta: SnapshotMeta;
   readonly nodeType: Uint8Array;
   readonly nodeName: Uint32Array;
   readonly nodeId: Uint32Array;
+  /** Per node its allocation trace (a trace tree node id, 0 = none), when the meta has trace_node_id. */
+  readonly traceNodeId: Uint32Array | undefined;
   /** Widened to a Float64Array by the first size beyond 32 bits. */
   selfSize: Uint32Array | Float64Array;
   /** Edges of node i are edgeTo[firstEdge[i] .. firstEdge[i + 1]). */
@@ -22,14 +30,19 @@ export class SnapshotGraph {
   /** object_index / node field count, script id, line, column (0-based as V8 writes them). */
   locations = new Uint32Array(4096);
   locationCount = 0;
-  /** Allocation tracking (trace_function_infos, trace_tree) when the snapshot was taken with it. */
+  /** Allocation tracking (trace_function_infos, and trace_tree as rows of id, function info index,
+   * parent row or NO_NODE; parents come before their children) when the snapshot was taken with it. */
   functionInfos: number[] = [];
-  traceTree: number[] = [];
+  traceNodes = new Uint32Array(0);
+  traceNodeCount = 0;
   readonly strings = new SnapshotStrings();
 
   private nodeIndex = 0;
   private edgeIndex = 0;
   private edgeOwner = 0;
+  /** Reading trace_tree: fields read of the current trace node (TRACE_NODE_FIELDS: its children list is next), open parents. */
+  private traceField = 0;
+  private readonly traceParents: number[] = [];
   private readonly weak: number;
   private readonly shortcut: number;
 
@@ -39,6 +52,7 @@ export class SnapshotGraph {
     this.nodeType = new Uint8Array(n);
     this.nodeName = new Uint32Array(n);
     this.nodeId = new Uint32Array(n);
+    this.traceNodeId = meta.node.traceNodeId >= 0 ? new Uint32Array(n) : undefined;
     this.selfSize = new Uint32Array(n);
     this.firstEdge = new Uint32Array(n + 1);
     this.edgeTo = new Uint32Array(meta.edgeCount);
@@ -73,6 +87,9 @@ export class SnapshotGraph {
       if (next > edgeCount) this.fail(`the nodes' edge counts add up to more than the ${edgeCount} edges announced`);
       firstEdge[i + 1] = next;
     }
+    const trace = this.traceNodeId;
+    const traceCol = this.meta.node.traceNodeId;
+    if (trace) for (let k = 0, j = this.nodeIndex; j < i; k += width, j++) trace[j] = batch[k + traceCol]!;
     this.nodeIndex = i;
   }
 
@@ -126,6 +143,36 @@ export class SnapshotGraph {
     }
   }
 
+  /** Numbers of `trace_tree`, with TRACE_OPEN and TRACE_CLOSE for the brackets inside it. */
+  traceTreeNumbers(batch: Float64Array, count: number): void {
+    const parents = this.traceParents;
+    for (let k = 0; k < count; k++) {
+      const v = batch[k]!;
+      const field = this.traceField;
+      if (v === TRACE_OPEN) {
+        if (field !== TRACE_NODE_FIELDS) this.badTrace();
+        parents.push(this.traceNodeCount - 1);
+        this.traceField = 0;
+      } else if (v === TRACE_CLOSE) {
+        if (field !== 0 || parents.length === 0) this.badTrace();
+        parents.pop();
+      } else if (field === TRACE_NODE_FIELDS || (field < 2 && v > 0xffffffff)) this.badTrace();
+      else {
+        if (field === 0) {
+          if ((this.traceNodeCount + 1) * 3 > this.traceNodes.length) this.traceNodes = grow(this.traceNodes, (this.traceNodeCount + 1) * 3);
+          const at = this.traceNodeCount++ * 3;
+          this.traceNodes[at] = v;
+          this.traceNodes[at + 2] = parents.length > 0 ? parents[parents.length - 1]! : NO_NODE;
+        } else if (field === 1) this.traceNodes[(this.traceNodeCount - 1) * 3 + 1] = v;
+        this.traceField = field + 1;
+      }
+    }
+  }
+
+  private badTrace(): never {
+    this.fail('"trace_tree" is cut or badly nested');
+  }
+
   /** After the last byte: every announced node and edge was read and every name is a string. */
   check(): void {
     const m = this.meta;
@@ -133,6 +180,7 @@ export class SnapshotGraph {
     if (this.edgeIndex !== m.edgeCount || this.firstEdge[m.nodeCount] !== m.edgeCount) {
       throw new HeapFileError(`Not a readable V8 heap snapshot: "edges" holds ${this.edgeIndex} of the ${m.edgeCount} edges announced.`);
     }
+    if (this.traceField !== 0 || this.traceParents.length > 0) this.badTrace();
     const strings = this.strings.length;
     for (let i = 0; i < m.nodeCount; i++) {
       if (this.nodeName[i]! >= strings) throw new HeapFileError(`Not a readable V8 heap snapshot: node ${i} is named by string ${this.nodeName[i]}, and there are ${strings} strings.`);

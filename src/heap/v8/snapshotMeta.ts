@@ -6,12 +6,15 @@ export interface SnapshotMeta {
   readonly nodeFieldCount: number;
   readonly edgeFieldCount: number;
   /** Column of each node field the reader keeps. */
-  readonly node: { readonly type: number; readonly name: number; readonly id: number; readonly selfSize: number; readonly edgeCount: number };
+  readonly node: { readonly type: number; readonly name: number; readonly id: number; readonly selfSize: number; readonly edgeCount: number; readonly traceNodeId: number };
   readonly edge: { readonly type: number; readonly name: number; readonly toNode: number };
   readonly nodeTypes: readonly string[];
   readonly edgeTypes: readonly string[];
   readonly locationFieldCount: number;
   readonly location: { readonly objectIndex: number; readonly scriptId: number; readonly line: number; readonly column: number };
+  /** Allocation tracking's trace_function_infos: its row width and columns (node.traceNodeId -1: not tracked). */
+  readonly traceFunctionFieldCount: number;
+  readonly traceFunction: { readonly name: number; readonly scriptName: number; readonly line: number; readonly column: number };
   readonly nodeCount: number;
   readonly edgeCount: number;
 }
@@ -63,8 +66,9 @@ export function parseMeta(json: string, fileBytes: number): SnapshotMeta {
   if (!meta || typeof meta !== 'object') fail('is missing');
   const nodeFields = names(meta, 'node_fields');
   const edgeFields = names(meta, 'edge_fields');
+  const traceFields = meta.trace_function_info_fields === undefined ? ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'] : names(meta, 'trace_function_info_fields');
   const locationFields = meta.location_fields === undefined ? ['object_index', 'script_id', 'line', 'column'] : names(meta, 'location_fields');
-  for (const [list, fields] of [['node_fields', nodeFields], ['edge_fields', edgeFields], ['location_fields', locationFields]] as const) {
+  for (const [list, fields] of [['node_fields', nodeFields], ['edge_fields', edgeFields], ['location_fields', locationFields], ['trace_function_info_fields', traceFields]] as const) {
     if (fields.length > MAX_FIELDS) fail(`has ${fields.length} ${list}; V8 writes fewer than ${MAX_FIELDS}`);
   }
   const nodeCount = count(snapshot, 'node_count');
@@ -79,6 +83,7 @@ export function parseMeta(json: string, fileBytes: number): SnapshotMeta {
     node: {
       type: column(nodeFields, 'type', 'node_fields'), name: column(nodeFields, 'name', 'node_fields'), id: column(nodeFields, 'id', 'node_fields'),
       selfSize: column(nodeFields, 'self_size', 'node_fields'), edgeCount: column(nodeFields, 'edge_count', 'node_fields'),
+      traceNodeId: nodeFields.indexOf('trace_node_id'),
     },
     edge: { type: column(edgeFields, 'type', 'edge_fields'), name: column(edgeFields, 'name_or_index', 'edge_fields'), toNode: column(edgeFields, 'to_node', 'edge_fields') },
     nodeTypes: types(meta, 'node_types'),
@@ -87,6 +92,11 @@ export function parseMeta(json: string, fileBytes: number): SnapshotMeta {
     location: {
       objectIndex: column(locationFields, 'object_index', 'location_fields'), scriptId: column(locationFields, 'script_id', 'location_fields'),
       line: column(locationFields, 'line', 'location_fields'), column: column(locationFields, 'column', 'location_fields'),
+    },
+    traceFunctionFieldCount: traceFields.length,
+    traceFunction: {
+      name: column(traceFields, 'name', 'trace_function_info_fields'), scriptName: column(traceFields, 'script_name', 'trace_function_info_fields'),
+      line: column(traceFields, 'line', 'trace_function_info_fields'), column: column(traceFields, 'column', 'trace_function_info_fields'),
     },
     nodeCount,
     edgeCount,

@@ -101,7 +101,8 @@ export class SnapshotStrings {
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array>(a: T, need: number): T {
+/** A copy of `a` with room for at least `need` elements. */
+export function grow<T extends Uint8Array | Uint32Array>(a: T, need: number): T {
   const grown = new (a.constructor as new (n: number) => T)(Math.max(need, Math.ceil(a.length * 1.5)));
   grown.set(a);
   return grown;

@@ -1,7 +1,9 @@
 // What a heap snapshot holds, summed two ways: by constructor (count, self size, retained size
-// from the dominator tree) and by allocation location (V8's `locations`: where each function
-// was defined and each object's constructor is). V8's lines and columns are 0-based; shown 1-based.
-import type { AllocationGroup, AllocationReport, AllocationSite } from '../../triage/model.ts';
+// from the dominator tree) and by site: where each object was allocated when the snapshot was taken
+// with allocation tracking (allocationTraces.ts), else V8's `locations` (where each function was
+// defined and each object's constructor is). V8's lines and columns are 0-based; shown 1-based.
+import type { AllocationGroup, AllocationReport, AllocationSite, StackFrame } from '../../triage/model.ts';
+import { allocationTraceSites, hasAllocationTraces } from './allocationTraces.ts';
 import { isLibraryScript } from './heapProfile.ts';
 import { classRetainedSizes, dominatorTree, retainedSizes } from './dominators.ts';
 import { NO_NODE, type SnapshotGraph } from './snapshotGraph.ts';
@@ -88,14 +90,14 @@ function scriptNames(g: SnapshotGraph): Map<number, string> {
 /** A script the snapshot does not name (`script 12`) is not the service's own code either. */
 const isLibrary = (file: string) => isLibraryScript(file) || file.startsWith('script ');
 
-interface Site { file: string; line: number; column: number; functionName: string; bytes: number; count: number; growthBytes: number; growthCount: number }
+interface Site { file: string; line: number; column?: number; functionName?: string; traceback?: readonly StackFrame[]; bytes: number; count: number; growthBytes: number; growthCount: number }
 
 function top<T>(rows: T[], size: (r: T) => number): T[] {
   return rows.sort((a, b) => size(b) - size(a)).slice(0, MAX_ROWS);
 }
 
 /** By allocation location: V8's `locations`, each object's constructor or function definition. */
-function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[], newer: number | undefined): AllocationSite[] {
+function locationSites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[], newer: number | undefined): Site[] {
   const scripts = scriptNames(g);
   const closure = g.meta.nodeTypes.indexOf('closure');
   const byScript = new Map<number, Map<number | string, Site>>();
@@ -125,7 +127,13 @@ function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[],
       site.growthCount++;
     }
   }
-  return top(siteList, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
+  return siteList;
+}
+
+/** The biggest sites (by growth with two snapshots); read before the dominator tree reuses the node ids. */
+function sites(g: SnapshotGraph, classOf: Uint32Array, names: readonly string[], newer: number | undefined): AllocationSite[] {
+  const rows = hasAllocationTraces(g) ? allocationTraceSites(g, newer) : locationSites(g, classOf, names, newer);
+  return top(rows, (s) => (newer !== undefined ? s.growthBytes : s.bytes)).map(({ growthBytes, growthCount, ...s }) => ({
     ...s, library: isLibrary(s.file), ...(newer !== undefined ? { growthBytes, growthCount } : {}),
   }));
 }
@@ -154,6 +162,7 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       grownBytes[c]! += size;
     }
   }
+  const traced = hasAllocationTraces(g);
   const siteRows = sites(g, classOf, names, newer);
   // ids and names are not read again: their arrays hold the DFS's numbering; nor the edges: the last step's work space
   const tree = dominatorTree(n, g.firstEdge, g.edgeTo, 0, { post: g.nodeId, order: g.nodeName });
@@ -182,7 +191,9 @@ export function summarize(g: SnapshotGraph, options: SummaryOptions): SnapshotSu
       notes: [
         `${n.toLocaleString('en-US')} objects and ${g.meta.edgeCount.toLocaleString('en-US')} references read; ${tree.order.length.toLocaleString('en-US')} reachable from the root.`,
         'Retained size from the dominator tree (weak references ignored); a constructor\'s retained size counts an object inside another of the same constructor once.',
-        'Sites are where each object\'s constructor or function is defined (V8 "locations"), 1-based.',
+        traced
+          ? 'Sites are where each object was allocated (V8 allocation tracking): the innermost function of its stack that has a script, at the function\'s line, 1-based.'
+          : 'Sites are where each object\'s constructor or function is defined (V8 "locations"), 1-based.',
       ],
     },
   };

@@ -3,7 +3,7 @@
 // strings as bytes into its string table.
 // `snapshot` (with `meta`) comes first in V8's output, so the arrays are sized before the first node.
 import { HeapFileError } from './heapFileError.ts';
-import { SnapshotGraph } from './snapshotGraph.ts';
+import { SnapshotGraph, TRACE_CLOSE, TRACE_OPEN } from './snapshotGraph.ts';
 import { parseMeta } from './snapshotMeta.ts';
 
 // states and number sinks as plain numbers (a switch over small integers is the fast path)
@@ -178,9 +178,18 @@ export class SnapshotTokenizer {
           this.state = State.KeyOrEnd;
           break;
         }
+        // the trace tree nests its children lists (no other list does): their brackets go to the graph too
+        if ((b === OPEN_BRACKET || b === CLOSE_BRACKET) && this.sink === Sink.TraceTree) {
+          batch[count++] = b === OPEN_BRACKET ? TRACE_OPEN : TRACE_CLOSE;
+          if (count === batchSize) {
+            this.batchCount = count;
+            this.flush();
+            count = 0;
+          }
+        }
       } else if (b === MINUS && !digits && !negative) {
         // the graph's lists hold counts, indices and sizes: refused here, so the graph checks no sign
-        if (this.sink === Sink.Nodes || this.sink === Sink.Edges || this.sink === Sink.Locations) bad(`"${this.key}" holds a negative number`);
+        if (this.sink === Sink.Nodes || this.sink === Sink.Edges || this.sink === Sink.Locations || this.sink === Sink.TraceTree) bad(`"${this.key}" holds a negative number`);
         negative = true;
       }
       else bad(`"${this.key}" holds something other than whole numbers`);
@@ -259,7 +268,7 @@ export class SnapshotTokenizer {
         for (let k = 0; k < count; k++) g.functionInfos.push(batch[k]!);
         break;
       case Sink.TraceTree:
-        for (let k = 0; k < count; k++) g.traceTree.push(batch[k]!);
+        g.traceTreeNumbers(batch, count);
         break;
     }
   }
