@@ -21,6 +21,21 @@ function keepPayloads(into: string[], n: number): void {
   for (let i = 0; i < n; i++) into.push(renderPayload(i));
 }
 
+function leafPayload(i: number): string {
+  return JSON.stringify({ leaf: i, detail: 'y'.repeat(1000 + i) });
+}
+// every path of left/right calls ten deep: a trace tree of a few thousand nodes (V8 keeps 64 frames at most)
+function left(i: number, depth: number, into: string[]): void {
+  branch(i, depth, into);
+}
+function right(i: number, depth: number, into: string[]): void {
+  branch(i, depth, into);
+}
+function branch(i: number, depth: number, into: string[]): void {
+  if (depth === 0) into.push(leafPayload(i));
+  else ((i >> (depth - 1)) & 1 ? left : right)(i, depth - 1, into);
+}
+
 async function snapshot(session: Session, file: string, method: 'HeapProfiler.takeHeapSnapshot' | 'HeapProfiler.stopTrackingHeapObjects'): Promise<string> {
   const onChunk = (m: { params: { chunk: string } }) => appendFileSync(file, m.params.chunk);
   session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
@@ -60,6 +75,32 @@ test('allocation-tracked snapshot after a first one: the growth is at the alloca
     session.disconnect();
   }
   assert.equal(kept.length, 300);
+});
+
+test('a wide trace tree (more numbers than a batch of the tokenizer): one site for all its paths, the traceback cut at 20 frames', async () => {
+  const session = new Session();
+  session.connect();
+  const kept: string[] = [];
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+    for (let i = 0; i < 1024; i++) branch(i, 10, kept);
+    const file = await snapshot(session, join(dir, 'deep.heapsnapshot'), 'HeapProfiler.stopTrackingHeapObjects');
+    const tree = JSON.parse(readFileSync(file, 'utf8')).trace_tree as unknown[];
+    assert.ok(JSON.stringify(tree).split(',').length > 1 << 14, 'the trace tree spans batches');
+    const { report } = await readHeapSnapshot(file);
+    const site = report.sites.find((s) => s.functionName === 'leafPayload');
+    assert.ok(site, 'leafPayload is a site');
+    assert.equal(site.line, lineOf('function leafPayload('));
+    assert.equal(site.traceback?.length, 20);
+    assert.equal(site.traceback![1]!.functionName, 'branch');
+    assert.ok(site.traceback!.every((f) => ['leafPayload', 'branch', 'left', 'right'].includes(f.functionName!) && f.file === here));
+    assert.ok(site.count >= 700, `most of the 1024 strings through 1024 paths are at the one site (${site.count})`);
+    assert.equal(report.sites.filter((s) => s.functionName === 'leafPayload').length, 1);
+  } finally {
+    session.disconnect();
+  }
+  assert.equal(kept.length, 1024);
 });
 
 test('a trace tree whose brackets do not close is refused with a clear message', async () => {

@@ -170,22 +170,18 @@ export class SnapshotTokenizer {
             count = 0;
           }
         }
-        if (b === OPEN_BRACKET) this.depth++;
-        else if (b === CLOSE_BRACKET && --this.depth === 0) {
-          this.batchCount = count;
-          this.flush();
-          count = 0;
-          this.state = State.KeyOrEnd;
-          break;
-        }
-        // the trace tree nests its children lists (no other list does): their brackets go to the graph too
-        if ((b === OPEN_BRACKET || b === CLOSE_BRACKET) && this.sink === Sink.TraceTree) {
-          batch[count++] = b === OPEN_BRACKET ? TRACE_OPEN : TRACE_CLOSE;
-          if (count === batchSize) {
+        if (b === OPEN_BRACKET) {
+          this.depth++;
+          if (this.sink === Sink.TraceTree) count = this.traceBracket(TRACE_OPEN, count);
+        } else if (b === CLOSE_BRACKET) {
+          if (--this.depth === 0) {
             this.batchCount = count;
             this.flush();
             count = 0;
+            this.state = State.KeyOrEnd;
+            break;
           }
+          if (this.sink === Sink.TraceTree) count = this.traceBracket(TRACE_CLOSE, count);
         }
       } else if (b === MINUS && !digits && !negative) {
         // the graph's lists hold counts, indices and sizes: refused here, so the graph checks no sign
@@ -199,6 +195,15 @@ export class SnapshotTokenizer {
     this.negative = negative;
     this.batchCount = count;
     return i;
+  }
+
+  /** The trace tree nests its children lists (no other list does): their brackets go to the graph in the batch too. */
+  private traceBracket(marker: number, count: number): number {
+    this.batch[count++] = marker;
+    if (count < this.batchSize) return count;
+    this.batchCount = count;
+    this.flush();
+    return 0;
   }
 
   /** Tracks strings and nesting of a value being copied or skipped; true outside a string. */
