@@ -36,88 +36,75 @@ function branch(i: number, depth: number, into: string[]): void {
   else ((i >> (depth - 1)) & 1 ? left : right)(i, depth - 1, into);
 }
 
-async function snapshot(session: Session, file: string, method: 'HeapProfiler.takeHeapSnapshot' | 'HeapProfiler.stopTrackingHeapObjects'): Promise<string> {
-  const onChunk = (m: { params: { chunk: string } }) => appendFileSync(file, m.params.chunk);
-  session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  await session.post(method, { reportProgress: false });
-  session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  return file;
-}
-
-test('allocation-tracked snapshot after a first one: the growth is at the allocating function, 1-based, with its caller', async () => {
+/** A snapshot of this process, written to `name` in the test's directory: with allocation tracking around `allocate`, or plain. */
+async function takeSnapshot(name: string, allocate?: () => void): Promise<string> {
+  const file = join(dir, name);
   const session = new Session();
   session.connect();
-  const kept: string[] = [];
+  const onChunk = (m: { params: { chunk: string } }) => appendFileSync(file, m.params.chunk);
+  session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
   try {
     await session.post('HeapProfiler.enable');
-    const first = await snapshot(session, join(dir, 'first.heapsnapshot'), 'HeapProfiler.takeHeapSnapshot');
-    await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
-    keepPayloads(kept, 300);
-    const second = await snapshot(session, join(dir, 'second.heapsnapshot'), 'HeapProfiler.stopTrackingHeapObjects');
-    const { maxNodeId } = await readHeapSnapshot(first);
-    const { report } = await readHeapSnapshot(second, { newerThanId: maxNodeId });
-    const top = report.sites[0]!;
-    assert.equal(top.file, here);
-    assert.equal(top.functionName, 'renderPayload');
-    assert.equal(top.line, lineOf('function renderPayload('));
-    assert.equal(top.column, 'function renderPayload'.length + 1, 'the column of its parameter list, 1-based');
-    // V8's tracker gave 252 to 306 of these 300 strings a trace in repeated runs (it loses some moved by a GC)
-    assert.ok(top.growthBytes! >= 200 * 4000, `it grew by the kept strings (${top.growthBytes})`);
-    assert.ok(top.growthCount! >= 200);
-    assert.equal(top.traceback?.[1]?.functionName, 'keepPayloads');
-    assert.match(report.method.notes!.join(' '), /V8 allocation tracking/);
-    const strings = report.groups!.find((g) => g.name === '(string)');
-    assert.ok(strings!.growthBytes! >= 300 * 4000, 'by constructor, every new string counts');
-    // the first snapshot, untracked: its sites come from V8's locations
-    const plain = await readHeapSnapshot(first);
-    assert.match(plain.report.method.notes!.join(' '), /V8 "locations"/);
+    if (allocate) {
+      await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+      allocate();
+    }
+    await session.post(allocate ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    return file;
   } finally {
     session.disconnect();
   }
+}
+
+test('allocation-tracked snapshot after a first one: the growth is at the allocating function, 1-based, with its caller', async () => {
+  const kept: string[] = [];
+  const first = await takeSnapshot('first.heapsnapshot');
+  const second = await takeSnapshot('second.heapsnapshot', () => keepPayloads(kept, 300));
+  const { maxNodeId } = await readHeapSnapshot(first);
+  const { report } = await readHeapSnapshot(second, { newerThanId: maxNodeId });
+  const top = report.sites[0]!;
+  assert.equal(top.file, here);
+  assert.equal(top.functionName, 'renderPayload');
+  assert.equal(top.line, lineOf('function renderPayload('));
+  assert.equal(top.column, 'function renderPayload'.length + 1, 'the column of its parameter list, 1-based');
+  // V8's tracker gave 252 to 306 of these 300 strings a trace in repeated runs (it loses some moved by a GC)
+  assert.ok(top.growthBytes! >= 200 * 4000, `it grew by the kept strings (${top.growthBytes})`);
+  assert.ok(top.growthCount! >= 200);
+  assert.equal(top.traceback?.[1]?.functionName, 'keepPayloads');
+  assert.match(report.method.notes!.join(' '), /V8 allocation tracking/);
+  const strings = report.groups!.find((g) => g.name === '(string)');
+  assert.ok(strings!.growthBytes! >= 300 * 4000, 'by constructor, every new string counts');
+  // the first snapshot, untracked: its sites come from V8's locations
+  const plain = await readHeapSnapshot(first);
+  assert.match(plain.report.method.notes!.join(' '), /V8 "locations"/);
   assert.equal(kept.length, 300);
 });
 
 test('a wide trace tree (more numbers than a batch of the tokenizer): one site for all its paths, the traceback cut at 20 frames', async () => {
-  const session = new Session();
-  session.connect();
   const kept: string[] = [];
-  try {
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  const file = await takeSnapshot('wide.heapsnapshot', () => {
     for (let i = 0; i < 1024; i++) branch(i, 10, kept);
-    const file = await snapshot(session, join(dir, 'deep.heapsnapshot'), 'HeapProfiler.stopTrackingHeapObjects');
-    const tree = JSON.parse(readFileSync(file, 'utf8')).trace_tree as unknown[];
-    assert.ok(JSON.stringify(tree).split(',').length > 1 << 14, 'the trace tree spans batches');
-    const { report } = await readHeapSnapshot(file);
-    const site = report.sites.find((s) => s.functionName === 'leafPayload');
-    assert.ok(site, 'leafPayload is a site');
-    assert.equal(site.line, lineOf('function leafPayload('));
-    assert.equal(site.traceback?.length, 20);
-    assert.equal(site.traceback![1]!.functionName, 'branch');
-    assert.ok(site.traceback!.every((f) => ['leafPayload', 'branch', 'left', 'right'].includes(f.functionName!) && f.file === here));
-    assert.ok(site.count >= 700, `most of the 1024 strings through 1024 paths are at the one site (${site.count})`);
-    assert.equal(report.sites.filter((s) => s.functionName === 'leafPayload').length, 1);
-  } finally {
-    session.disconnect();
-  }
+  });
+  const tree = JSON.parse(readFileSync(file, 'utf8')).trace_tree as unknown[];
+  assert.ok(JSON.stringify(tree).split(',').length > 1 << 14, 'the trace tree spans batches');
+  const { report } = await readHeapSnapshot(file);
+  const site = report.sites.find((s) => s.functionName === 'leafPayload');
+  assert.ok(site, 'leafPayload is a site');
+  assert.equal(site.line, lineOf('function leafPayload('));
+  assert.equal(site.traceback?.length, 20);
+  assert.equal(site.traceback![1]!.functionName, 'branch');
+  assert.ok(site.traceback!.every((f) => ['leafPayload', 'branch', 'left', 'right'].includes(f.functionName!) && f.file === here));
+  assert.ok(site.count >= 700, `most of the 1024 strings through 1024 paths are at the one site (${site.count})`);
+  assert.equal(report.sites.filter((s) => s.functionName === 'leafPayload').length, 1);
   assert.equal(kept.length, 1024);
 });
 
 test('a trace tree whose brackets do not close is refused with a clear message', async () => {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
-    keepPayloads([], 5);
-    const file = await snapshot(session, join(dir, 'tracked.heapsnapshot'), 'HeapProfiler.stopTrackingHeapObjects');
-    const text = readFileSync(file, 'utf8');
-    const at = text.indexOf('"trace_tree":[') + '"trace_tree":['.length;
-    // a trace node of three numbers where V8 writes four and its children
-    const cut = join(dir, 'cut.heapsnapshot');
-    appendFileSync(cut, `${text.slice(0, at)}1,0,0${text.slice(text.indexOf('],"samples"'))}`);
-    await assert.rejects(readHeapSnapshot(cut), /Not a readable V8 heap snapshot/);
-  } finally {
-    session.disconnect();
-  }
+  const file = await takeSnapshot('tracked.heapsnapshot', () => keepPayloads([], 5));
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf('"trace_tree":[') + '"trace_tree":['.length;
+  // a trace node of three numbers where V8 writes four and its children
+  const cut = join(dir, 'cut.heapsnapshot');
+  appendFileSync(cut, `${text.slice(0, at)}1,0,0${text.slice(text.indexOf('],"samples"'))}`);
+  await assert.rejects(readHeapSnapshot(cut), /Not a readable V8 heap snapshot/);
 });
