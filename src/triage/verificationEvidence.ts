@@ -44,7 +44,9 @@ export function localTime(d: Date, now = new Date()): string {
   return `${day}${hm} ${zone}`;
 }
 
-const after = (at: Date | undefined, since: Date) => at !== undefined && at.getTime() >= since.getTime();
+// A pod's status gives times in whole seconds (RFC 3339): a kill in the same second as the moment
+// may have come after it, so it counts as since (a doubtful kill fails the verdict, never passes it).
+const after = (at: Date | undefined, since: Date) => at !== undefined && at.getTime() >= Math.floor(since.getTime() / 1000) * 1000;
 
 /** The OOM kills since the moment for one pod in scope, from its status, the tree's record and Prometheus; one line each. */
 export function killsSince(pod: PodMemory, since: Date, evidence: VerificationEvidence, now = new Date()): string[] {

@@ -33,6 +33,14 @@ test('a kill before the moment does not count, a crash loop and missing metrics 
   ]);
 });
 
+test('a kill in the same second as the moment counts: the status has whole seconds, so it may have come after', () => {
+  // the fixture's kill finished at 21:55:30Z, written without its milliseconds
+  const pods = fixturePods().filter((p) => p.ref.name.startsWith('api-'));
+  const kills = (since: string) => verifyRecovery(pods, new Date(since), RUNBOOK_THRESHOLDS).failures.flatMap((f) => f.reasons).filter((r) => r.includes('OOMKilled'));
+  assert.deepEqual(kills('2026-11-27T21:55:30.700Z'), ['api OOMKilled at 2026-11-27 22:55 UTC+1']);
+  assert.deepEqual(kills('2026-11-27T21:55:31.000Z'), []);
+});
+
 test('no pods is not a pass', () => {
   assert.equal(verifyRecovery([], new Date(), RUNBOOK_THRESHOLDS).pass, false);
 });
