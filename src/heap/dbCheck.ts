@@ -80,18 +80,24 @@ async function openSession(kc: KubeConfig, target: ExecTarget, opts: DbCheckOpti
   return s;
 }
 
-/** One exec of `head` over the socket tables; undefined when the image has no head. */
+/**
+ * `head` over the socket tables; undefined when the image has no head. An answer without a table
+ * (seen once under load: exit 0, nothing printed) is asked again once before it counts as a failure.
+ */
 async function readTables(run: (argv: string[]) => Promise<ExecResult>, paths: string[]): Promise<string | undefined> {
-  let out: ExecResult;
-  try {
-    out = await run(['head', '-c', String(TABLE_BYTES), ...paths]);
-  } catch (err) {
-    if (err instanceof ExecError && err.kind === 'not-found') return undefined;
-    throw err;
+  let out: ExecResult | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+    try {
+      out = await run(['head', '-c', String(TABLE_BYTES), ...paths]);
+    } catch (err) {
+      if (err instanceof ExecError && err.kind === 'not-found') return undefined;
+      throw err;
+    }
+    // tcp6 is missing where IPv6 is off: head then exits 1 with tcp's table on stdout.
+    if (/\blocal_address\b/.test(out.stdout)) return out.stdout;
   }
-  // tcp6 is missing where IPv6 is off: head then exits 1 with tcp's table on stdout.
-  if (!/\blocal_address\b/.test(out.stdout)) throw new Error(`head ${paths.join(' ')} printed no socket table (exit ${out.exitCode}: ${out.stderr.trim().slice(0, 200) || 'no output'})`);
-  return out.stdout;
+  throw new Error(`head ${paths.join(' ')} printed no socket table (exit ${out!.exitCode}: ${out!.stderr.trim().slice(0, 200) || 'no output'})`);
 }
 
 async function readSockets(kc: KubeConfig, s: Session, opts: DbCheckOptions): Promise<Pick<PoolCheck, 'sockets' | 'problems'>> {
