@@ -38,17 +38,17 @@ export async function commandPalette(page: Page, title: string, opensPicker = fa
   }
 }
 
-/** Every row of every tree in `container` (the side bar, say), top to bottom. */
+/**
+ * Every row of every tree in `container` (the side bar, say), top to bottom, read in one pass: a
+ * row that goes while it is read (a pod replaced) cannot leave a locator waiting for it.
+ */
 export async function treeRows(container: Locator): Promise<TreeRow[]> {
-  const rows = container.locator('.monaco-list-row');
-  const result: TreeRow[] = [];
-  for (const row of await rows.all()) {
-    const label = (await row.locator('.label-name').first().textContent().catch(() => null)) ?? '';
-    const description = (await row.locator('.label-description').first().textContent().catch(() => null)) ?? '';
-    const level = Number((await row.getAttribute('aria-level')) ?? 1);
-    result.push({ label: label.trim(), description: description.trim(), level });
-  }
-  return result;
+  type El = { getAttribute(name: string): string | null; querySelector(sel: string): { textContent: string | null } | null };
+  return container.locator('.monaco-list-row').evaluateAll((els) => (els as unknown as El[]).map((row) => ({
+    label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+    description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+    level: Number(row.getAttribute('aria-level') ?? 1),
+  })));
 }
 
 export async function notificationTexts(page: Page): Promise<string[]> {
